@@ -1,0 +1,125 @@
+//! Turning diagnostics into text, with annotate-snippets.
+//!
+//! We never hand the renderer a whole file: a topology can be a 50 MB line.
+//! Each label is cut down to an excerpt of the lines it touches, and a line
+//! longer than [`MAX_LINE`] is cut to a window around the span, marked with
+//! `…`. Colour is the caller's choice (see `cli`), so tests and pipes get
+//! plain text.
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use super::{Diagnostic, Label, Severity};
+
+/// Longest line (in bytes) shown whole in an excerpt.
+const MAX_LINE: usize = 160;
+
+/// Renders diagnostics one after the other, separated by blank lines.
+pub fn render(diagnostics: &[Diagnostic], color: bool) -> String {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&render_one(d, &renderer));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// `file:line:col: message` for each diagnostic, one per line: for the
+/// `Display` of [`super::Errors`] and other places that want one line.
+pub fn plain_summary(diagnostics: &[Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| match d.location() {
+            Some(loc) => format!("{loc}: {}", d.message),
+            None => d.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An excerpt of a source: the text of the lines a span touches, cut around
+/// the span if too long, with the span moved into the excerpt.
+struct Excerpt {
+    text: String,
+    line_start: usize,
+    span: std::ops::Range<usize>,
+}
+
+fn excerpt(label: &Label) -> Excerpt {
+    let src = &label.source;
+    let start = label.span.start.min(src.text().len());
+    let end = label.span.end.clamp(start, src.text().len());
+    // A multi-line span is shown on its first line.
+    let lines = src.line_range(start);
+    let span_end = end.min(lines.end).max(start);
+    let (line_start, _) = src.line_col(start);
+    let text = &src.text()[lines.clone()];
+    if text.len() <= MAX_LINE {
+        return Excerpt {
+            text: text.to_string(),
+            line_start,
+            span: start - lines.start..span_end - lines.start,
+        };
+    }
+    // Cut a window of about MAX_LINE bytes around the span's start.
+    let rel = start - lines.start;
+    let mut from = rel.saturating_sub(MAX_LINE / 2);
+    let mut to = (rel + MAX_LINE / 2).min(text.len());
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    let prefix = if from > 0 { "…" } else { "" };
+    let suffix = if to < text.len() { "…" } else { "" };
+    let cut = format!("{prefix}{}{suffix}", &text[from..to]);
+    let s = rel - from + prefix.len();
+    let e = (span_end - lines.start).min(to) - from + prefix.len();
+    Excerpt {
+        text: cut,
+        line_start,
+        span: s..e.max(s),
+    }
+}
+
+fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let mut labels: Vec<(&Label, bool)> = Vec::new();
+    if let Some(p) = &d.primary {
+        labels.push((p, true));
+    }
+    labels.extend(d.secondary.iter().map(|l| (l, false)));
+    let excerpts: Vec<(Excerpt, &Label, bool)> = labels
+        .into_iter()
+        .map(|(l, p)| (excerpt(l), l, p))
+        .collect();
+    let group = level
+        .primary_title(d.message.as_str())
+        .elements(excerpts.iter().map(|(ex, label, primary)| {
+            let kind = if *primary {
+                AnnotationKind::Primary
+            } else {
+                AnnotationKind::Context
+            };
+            Snippet::source(ex.text.as_str())
+                .line_start(ex.line_start)
+                .path(label.source.path())
+                .fold(false)
+                .annotation(kind.span(ex.span.clone()).label(label.text.as_str()))
+        }));
+    let mut report: Vec<Group<'_>> = vec![group];
+    if let Some(help) = &d.help {
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
+    }
+    renderer.render(&report)
+}

@@ -1,0 +1,137 @@
+//! Each clause form as a graph property, evaluated under one reading.
+//!
+//! A reading is just a kind mask; the form decides the search. Every form
+//! is at most one O(V+E) search (see `paths`) plus a pass over the nodes.
+//! Negated modals flip what counts as an offence, not the search.
+
+use fixedbitset::FixedBitSet;
+
+use super::graph::{Graph, KindMask};
+use super::paths::{self, Goal, Path};
+use super::select::{self, Definitions};
+use crate::syntax::ast::{Clause, Form, Selector};
+use crate::topology::Topology;
+
+/// A witness before it is turned into strings and locations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offence {
+    /// A path of edges to an offending node.
+    Path(Path),
+    /// An offending node on its own.
+    Node(u32),
+}
+
+/// What a form needs from the topology.
+pub struct Ctx<'a> {
+    /// The topology.
+    pub topo: &'a Topology,
+    /// Its adjacency.
+    pub graph: &'a Graph,
+    /// The evaluated definitions.
+    pub defs: &'a Definitions,
+}
+
+impl Ctx<'_> {
+    fn set(&self, sel: &Selector) -> FixedBitSet {
+        select::selector(sel, self.topo, self.defs)
+    }
+
+    fn paths(
+        &self,
+        kinds: &KindMask,
+        s: &FixedBitSet,
+        t: &FixedBitSet,
+        w: Option<&FixedBitSet>,
+        goal: Goal,
+    ) -> Vec<Offence> {
+        paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal)
+            .into_iter()
+            .map(Offence::Path)
+            .collect()
+    }
+
+    /// Nodes of `subject` with no path to `to`: the offences of "every S has access to T".
+    fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Vec<Offence> {
+        let reach = paths::can_reach(self.graph, &self.topo.edges, kinds, to);
+        subject
+            .ones()
+            .filter(|&i| !reach.contains(i))
+            .map(|i| Offence::Node(i as u32))
+            .collect()
+    }
+}
+
+/// The offences of `clause` under the reading that follows `kinds`.
+pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Vec<Offence> {
+    let negated = clause.modal.node.negated;
+    let all_edges = KindMask(None);
+    match &clause.form {
+        Form::Route { from, to, via, .. } => {
+            let t = ctx.set(to);
+            let w = ctx.set(via);
+            let s = match from {
+                Some(f) => ctx.set(f),
+                None => {
+                    let mut s = t.clone();
+                    s.union_with(&w);
+                    s.toggle_range(..);
+                    s
+                }
+            };
+            let goal = if negated {
+                Goal::Through
+            } else {
+                Goal::Avoiding
+            };
+            ctx.paths(kinds, &s, &t, Some(&w), goal)
+        }
+        Form::Access { subject, to, .. } => {
+            let (s, t) = (ctx.set(subject), ctx.set(to));
+            if negated {
+                ctx.paths(kinds, &s, &t, None, Goal::Any)
+            } else {
+                ctx.unreached(kinds, &s, &t)
+            }
+        }
+        Form::Depend { subject, on } => {
+            let (s, t) = (ctx.set(subject), ctx.set(on));
+            if negated {
+                ctx.paths(&all_edges, &s, &t, None, Goal::Any)
+            } else {
+                ctx.unreached(&all_edges, &s, &t)
+            }
+        }
+        Form::Hosted { subject, on } => {
+            let (t, w) = (ctx.set(subject), ctx.set(on));
+            t.ones()
+                .filter(|&i| w.contains(i) == negated)
+                .map(|i| Offence::Node(i as u32))
+                .collect()
+        }
+        Form::Attribute { subject, predicate } => {
+            let t = ctx.set(subject);
+            let ok = select::satisfying(predicate, ctx.topo, &t);
+            t.ones()
+                .filter(|&i| ok.contains(i) == negated)
+                .map(|i| Offence::Node(i as u32))
+                .collect()
+        }
+        Form::Stay { from, within, .. } => {
+            let s = ctx.set(from);
+            let mut outside = ctx.set(within);
+            outside.toggle_range(..);
+            ctx.paths(kinds, &s, &outside, None, Goal::Any)
+        }
+    }
+}
+
+/// The access kind a clause names, if any (forms 1, 2 and 6).
+pub fn access_kind(form: &Form) -> Option<&str> {
+    match form {
+        Form::Route { kind, .. } | Form::Access { kind, .. } => {
+            kind.as_ref().map(|k| k.node.as_str())
+        }
+        Form::Stay { kind, .. } => Some(kind.node.as_str()),
+        _ => None,
+    }
+}

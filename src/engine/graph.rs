@@ -1,0 +1,82 @@
+//! Adjacency built once per topology, shared by every clause and reading.
+//!
+//! Compressed rows (CSR) in both directions: `out(v)` lists the edges
+//! leaving `v` and `inc(v)` the edges entering it, each in file order, so a
+//! search that scans them in order breaks ties by file order. Readings do
+//! not get graphs of their own: a search filters edges by a kind mask as it
+//! goes, which costs one lookup per edge and no copies.
+
+use crate::topology::{Edge, Sym};
+
+/// Forward and reverse adjacency of a topology.
+#[derive(Debug)]
+pub struct Graph {
+    out_start: Vec<u32>,
+    out_edges: Vec<u32>,
+    in_start: Vec<u32>,
+    in_edges: Vec<u32>,
+}
+
+impl Graph {
+    /// Builds both directions by counting sort, O(V+E).
+    pub fn new(nodes: usize, edges: &[Edge]) -> Self {
+        let (out_start, out_edges) = csr(nodes, edges, |e| e.from);
+        let (in_start, in_edges) = csr(nodes, edges, |e| e.to);
+        Graph {
+            out_start,
+            out_edges,
+            in_start,
+            in_edges,
+        }
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.out_start.len() - 1
+    }
+
+    /// Indices of the edges leaving `v`, in file order.
+    pub fn out(&self, v: u32) -> &[u32] {
+        let v = v as usize;
+        &self.out_edges[self.out_start[v] as usize..self.out_start[v + 1] as usize]
+    }
+
+    /// Indices of the edges entering `v`, in file order.
+    pub fn inc(&self, v: u32) -> &[u32] {
+        let v = v as usize;
+        &self.in_edges[self.in_start[v] as usize..self.in_start[v + 1] as usize]
+    }
+}
+
+fn csr(nodes: usize, edges: &[Edge], key: impl Fn(&Edge) -> u32) -> (Vec<u32>, Vec<u32>) {
+    let mut start = vec![0u32; nodes + 1];
+    for e in edges {
+        start[key(e) as usize + 1] += 1;
+    }
+    for i in 0..nodes {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut list = vec![0u32; edges.len()];
+    for (i, e) in edges.iter().enumerate() {
+        let slot = &mut fill[key(e) as usize];
+        list[*slot as usize] = i as u32;
+        *slot += 1;
+    }
+    (start, list)
+}
+
+/// Which edge kinds a reading follows: `None` follows every edge.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KindMask(pub Option<Vec<bool>>);
+
+impl KindMask {
+    /// Whether an edge of kind `k` is followed.
+    #[inline]
+    pub fn allows(&self, k: Sym) -> bool {
+        match &self.0 {
+            None => true,
+            Some(mask) => mask.get(k as usize).copied().unwrap_or(false),
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The rule engine: an agreement and a topology in, a report out.
+//!
+//! Per topology we build the adjacency once ([`graph`]) and evaluate every
+//! definition once into a bitset ([`select`]). Each clause in force is then
+//! checked under the letter and the spirit ([`kinds`] gives each reading's
+//! edge kinds, [`forms`] the search). When the two readings follow the same
+//! kinds the search runs once. The engine never reads files and never
+//! fails: a checked agreement and a loaded topology always give a report.
+
+mod forms;
+mod graph;
+mod kinds;
+mod paths;
+mod select;
+mod warnings;
+
+use chrono::NaiveDate;
+
+use crate::diag::Diagnostic;
+use crate::report::model::{
+    ClauseVerdict, Hop, Level, Reading, ReadingResult, Report, Summary, Verdict, Witness,
+};
+use crate::syntax::ast::{Agreement, Clause, Form};
+use crate::topology::Topology;
+use forms::{Ctx, Offence};
+use graph::{Graph, KindMask};
+use kinds::CountsAs;
+use select::Definitions;
+
+/// How to check.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The day at which clauses are judged in force or not.
+    pub as_of: NaiveDate,
+}
+
+/// A report and the warnings behind it, with their source excerpts.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The serialisable report.
+    pub report: Report,
+    /// The warnings as diagnostics (the report holds them as text).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks every clause of `agreement` against `topology`.
+pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> Checked {
+    let graph = Graph::new(topology.nodes.len(), &topology.edges);
+    let mut defs = Definitions::new();
+    for def in &agreement.definitions {
+        let set = select::selector(&def.selector, topology, &defs);
+        defs.insert(def.name.node.clone(), set);
+    }
+    let counts = CountsAs::new(agreement);
+    let ctx = Ctx {
+        topo: topology,
+        graph: &graph,
+        defs: &defs,
+    };
+    let verdicts: Vec<ClauseVerdict> = agreement
+        .clauses
+        .iter()
+        .map(|c| judge(agreement, c, &ctx, &counts, options))
+        .collect();
+    let warnings = warnings::collect(agreement, topology, &defs, &counts);
+    let mut summary = Summary::default();
+    for v in &verdicts {
+        match v.verdict {
+            Verdict::Holds => summary.holds += 1,
+            Verdict::Breached => summary.breached += 1,
+            Verdict::Contested => summary.contested += 1,
+            Verdict::NotInForce => summary.not_in_force += 1,
+        }
+    }
+    let report = Report {
+        topology: topology.source.path().to_string(),
+        name: topology.name.clone(),
+        agreement: agreement.source.path().to_string(),
+        agreement_title: agreement.title.as_ref().map(|t| t.node.clone()),
+        as_of: options.as_of.format("%Y-%m-%d").to_string(),
+        verdicts,
+        warnings: warnings.iter().map(crate::report::warning).collect(),
+        summary,
+    };
+    Checked { report, warnings }
+}
+
+fn judge(
+    ag: &Agreement,
+    clause: &Clause,
+    ctx: &Ctx<'_>,
+    counts: &CountsAs,
+    opts: &Options,
+) -> ClauseVerdict {
+    let binding = if clause.indirect.is_some() {
+        Reading::Spirit
+    } else {
+        Reading::Letter
+    };
+    let window = clause.window.as_ref().or(ag.window.as_ref());
+    let in_force = window.is_none_or(|w| w.node.contains(opts.as_of));
+    let (letter, spirit) = if in_force {
+        let (lk, sk) = reading_kinds(&clause.form, counts);
+        let lm = lk
+            .as_ref()
+            .map_or(KindMask(None), |k| kinds::mask(k, ctx.topo));
+        let sm = sk
+            .as_ref()
+            .map_or(KindMask(None), |k| kinds::mask(k, ctx.topo));
+        let lo = forms::offences(clause, &lm, ctx);
+        let so = if sm == lm {
+            lo.clone()
+        } else {
+            forms::offences(clause, &sm, ctx)
+        };
+        (
+            Some(reading(lo, lk, ctx.topo)),
+            Some(reading(so, sk, ctx.topo)),
+        )
+    } else {
+        (None, None)
+    };
+    let verdict = match (&letter, &spirit) {
+        (Some(l), Some(s)) => {
+            let (b, o) = match binding {
+                Reading::Letter => (l, s),
+                Reading::Spirit => (s, l),
+            };
+            if !b.holds {
+                Verdict::Breached
+            } else if !o.holds {
+                Verdict::Contested
+            } else {
+                Verdict::Holds
+            }
+        }
+        _ => Verdict::NotInForce,
+    };
+    let modal = clause.modal.node;
+    let form = match (&clause.form, modal.negated) {
+        (Form::Access { .. }, false) => "reachability",
+        (f, _) => f.name(),
+    };
+    let text = ag.source.text()[clause.body.clone()]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ClauseVerdict {
+        clause: clause.id.node.clone(),
+        title: clause.title.as_ref().map(|t| t.node.clone()),
+        text,
+        modal: modal.as_str().to_string(),
+        level: if modal.is_binding() {
+            Level::Error
+        } else {
+            Level::Warning
+        },
+        form: form.to_string(),
+        verdict,
+        binding,
+        location: ag.source.location(&clause.span),
+        letter,
+        spirit,
+    }
+}
+
+type KindSet = Option<std::collections::BTreeSet<String>>;
+
+/// The kinds followed by the letter and by the spirit (`None`: all edges).
+fn reading_kinds(form: &Form, counts: &CountsAs) -> (KindSet, KindSet) {
+    match forms::access_kind(form) {
+        Some(k) => (Some([k.to_string()].into()), Some(counts.spirit(k))),
+        None => (None, None),
+    }
+}
+
+fn reading(offences: Vec<Offence>, kinds: KindSet, topo: &Topology) -> ReadingResult {
+    ReadingResult {
+        holds: offences.is_empty(),
+        kinds: kinds.map(|k| k.into_iter().collect()).unwrap_or_default(),
+        witnesses: offences.iter().map(|o| witness(o, topo)).collect(),
+    }
+}
+
+fn witness(offence: &Offence, topo: &Topology) -> Witness {
+    match offence {
+        Offence::Node(n) => Witness {
+            nodes: vec![topo.nodes[*n as usize].id.clone()],
+            hops: Vec::new(),
+            location: topo.node_location(*n),
+        },
+        Offence::Path(path) => {
+            let hops: Vec<Hop> = path
+                .edges
+                .iter()
+                .map(|&e| {
+                    let edge = &topo.edges[e as usize];
+                    Hop {
+                        from: topo.nodes[edge.from as usize].id.clone(),
+                        to: topo.nodes[edge.to as usize].id.clone(),
+                        kind: topo.strings.resolve(edge.kind).to_string(),
+                        location: topo.edge_location(e),
+                    }
+                })
+                .collect();
+            let mut nodes: Vec<String> = hops.iter().map(|h| h.from.clone()).collect();
+            nodes.extend(hops.last().map(|h| h.to.clone()));
+            let location = hops
+                .last()
+                .map_or_else(|| topo.node_location(path.target), |h| h.location.clone());
+            Witness {
+                nodes,
+                hops,
+                location,
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Warnings that catch typos before they pass silently.
+//!
+//! An agreement is written once and checked against many designs, so
+//! nothing here is an error: a definition that matches no node may simply
+//! not apply to this design. But each warning names what the topology does
+//! have, nearest first, so a typo (`cloud = azur`, `regoin`) is obvious.
+//! Values are only flagged when they are a near miss of a value that exists:
+//! an agreement naming `gcp` for a design that has no GCP is normal.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use fixedbitset::FixedBitSet;
+
+use super::kinds::CountsAs;
+use super::select::Definitions;
+use crate::diag::{Diagnostic, suggest};
+use crate::syntax::ast::{Agreement, Atom, Form, Predicate, SelBase, Selector};
+use crate::syntax::meaning::selectors;
+use crate::topology::{Sym, Topology};
+
+/// All warnings for this agreement on this topology, in agreement order.
+pub fn collect(
+    ag: &Agreement,
+    topo: &Topology,
+    defs: &Definitions,
+    counts: &CountsAs,
+) -> Vec<Diagnostic> {
+    let src = &ag.source;
+    let facts = Facts::new(topo);
+    let mut out = Vec::new();
+    for def in &ag.definitions {
+        if defs.get(&def.name.node).is_some_and(FixedBitSet::is_clear) {
+            out.push(
+                Diagnostic::warning(format!(
+                    "definition `{}` matches no node in `{}`",
+                    def.name.node,
+                    topo.source.path()
+                ))
+                .at(src, def.name.span.clone(), "matches nothing")
+                .help("check its conditions against the topology's attributes, or ignore this if the design has no such nodes"),
+            );
+        }
+        selector_warnings(&def.selector, &facts, ag, &mut out);
+    }
+    let mut declared: HashSet<&str> = HashSet::new();
+    for decl in &ag.counts_as {
+        declared.insert(&decl.target.node);
+        for k in &decl.kinds {
+            declared.insert(&k.node);
+            if !facts.edge_kinds.contains(k.node.as_str()) {
+                out.push(
+                    Diagnostic::warning(format!("no edge has kind `{}`", k.node))
+                        .at(src, k.span.clone(), "declared to count, but never used")
+                        .maybe_help(kind_help(&k.node, &facts)),
+                );
+            }
+        }
+    }
+    for clause in &ag.clauses {
+        for sel in selectors(&clause.form) {
+            selector_warnings(sel, &facts, ag, &mut out);
+        }
+        if let Form::Attribute { predicate, .. } = &clause.form {
+            predicate_warnings(predicate, &facts, ag, &mut out);
+        }
+        let kind = match &clause.form {
+            Form::Route { kind, .. } | Form::Access { kind, .. } => kind.as_ref(),
+            Form::Stay { kind, .. } => Some(kind),
+            _ => None,
+        };
+        if let Some(k) = kind
+            && !declared.contains(k.node.as_str())
+            && !facts.edge_kinds.contains(k.node.as_str())
+        {
+            out.push(
+                Diagnostic::warning(format!("no edge has kind `{}`", k.node))
+                    .at(
+                        src,
+                        k.span.clone(),
+                        "no edge of this kind, in the letter or the spirit",
+                    )
+                    .maybe_help(kind_help(&k.node, &facts)),
+            );
+        }
+    }
+    let _ = counts;
+    out
+}
+
+fn kind_help(kind: &str, facts: &Facts) -> Option<String> {
+    let kinds: Vec<&str> = facts.edge_kinds.iter().copied().collect();
+    suggest::help_line(kind, kinds.iter().copied()).or_else(|| {
+        (!kinds.is_empty())
+            .then(|| format!("the topology's edge kinds are {}", suggest::list(&kinds, 8)))
+    })
+}
+
+/// What the topology has: attribute names, values per attribute, edge kinds.
+struct Facts<'t> {
+    topo: &'t Topology,
+    values: HashMap<Sym, BTreeSet<&'t str>>,
+    edge_kinds: BTreeSet<&'t str>,
+}
+
+impl<'t> Facts<'t> {
+    fn new(topo: &'t Topology) -> Self {
+        let mut values: HashMap<Sym, BTreeSet<&str>> = HashMap::new();
+        for n in &topo.nodes {
+            for &(k, v) in &n.attrs {
+                values.entry(k).or_default().insert(topo.strings.resolve(v));
+            }
+        }
+        let edge_kinds = topo
+            .edges
+            .iter()
+            .map(|e| topo.strings.resolve(e.kind))
+            .collect();
+        Facts {
+            topo,
+            values,
+            edge_kinds,
+        }
+    }
+
+    fn attr_names(&self) -> Vec<&'t str> {
+        let mut names: Vec<&str> = self
+            .values
+            .keys()
+            .map(|&k| self.topo.strings.resolve(k))
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn values_of(&self, attr: &str) -> Option<&BTreeSet<&'t str>> {
+        self.topo
+            .strings
+            .get(attr)
+            .and_then(|a| self.values.get(&a))
+    }
+}
+
+fn selector_warnings(sel: &Selector, facts: &Facts, ag: &Agreement, out: &mut Vec<Diagnostic>) {
+    for term in std::iter::once(&sel.first).chain(sel.rest.iter().map(|(_, t)| t)) {
+        if let SelBase::Group(inner) = &term.base {
+            selector_warnings(inner, facts, ag, out);
+        }
+        if let Some(p) = &term.filter {
+            predicate_warnings(p, facts, ag, out);
+        }
+    }
+}
+
+fn predicate_warnings(pred: &Predicate, facts: &Facts, ag: &Agreement, out: &mut Vec<Diagnostic>) {
+    let src = &ag.source;
+    for factor in pred.any.iter().flatten() {
+        let (attr, values) = match &factor.atom {
+            Atom::Group(inner) => {
+                predicate_warnings(inner, facts, ag, out);
+                continue;
+            }
+            Atom::Has(attr) => (attr, &[][..]),
+            Atom::Compare { attr, values, .. } => (attr, &values[..]),
+        };
+        let Some(seen) = facts.values_of(&attr.node) else {
+            let names = facts.attr_names();
+            let nearest = suggest::nearest(&attr.node, names.iter().copied());
+            let help = if nearest.is_empty() {
+                "no node has any attribute".to_string()
+            } else {
+                let near = suggest::did_you_mean(&attr.node, names.iter().copied());
+                let list = format!("attributes that exist: {}", suggest::list(&nearest, 8));
+                match near {
+                    Some(n) => format!("did you mean `{n}`? {list}"),
+                    None => list,
+                }
+            };
+            out.push(
+                Diagnostic::warning(format!("no node has attribute `{}`", attr.node))
+                    .at(src, attr.span.clone(), "unknown attribute")
+                    .help(help),
+            );
+            continue;
+        };
+        for v in values {
+            if seen.contains(v.node.as_str()) {
+                continue;
+            }
+            let limit = (v.node.chars().count() / 4).max(1);
+            let near = suggest::nearest(&v.node, seen.iter().copied());
+            let close = near.first().is_some_and(|n| {
+                strsim::damerau_levenshtein(&v.node.to_lowercase(), &n.to_lowercase()) <= limit
+            });
+            if close {
+                out.push(
+                    Diagnostic::warning(format!("no node has {} `{}`", attr.node, v.node))
+                        .at(src, v.span.clone(), "no node has this value")
+                        .help(format!(
+                            "did you mean `{}`? seen: {}",
+                            near[0],
+                            suggest::list(&near, 8)
+                        )),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Reading input files, within limits.
+//!
+//! The only place the library touches the file system. Every file is
+//! checked against a size limit before it is read (a clear error names the
+//! limit and the flag that raises it) and must be UTF-8 (the error names the
+//! first bad byte's line and column).
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diag::{Diagnostic, Errors};
+use crate::source::{Source, SourceRef};
+use crate::topology::load;
+
+/// The default largest input, in bytes: 1 GiB.
+pub const DEFAULT_MAX_INPUT: u64 = 1 << 30;
+
+/// Reads `path` (shown to the user as `display`) if it is at most `max` bytes.
+pub fn read(path: &Path, max: u64) -> Result<SourceRef, Errors> {
+    let display = display_path(path);
+    let meta = std::fs::metadata(path).map_err(|e| io_error(&display, &e))?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error(format!("`{display}` is a directory, not a file")).into());
+    }
+    if meta.len() > max {
+        return Err(Diagnostic::error(format!(
+            "`{display}` is {}, larger than the {} limit",
+            human_size(meta.len()),
+            human_size(max)
+        ))
+        .help(format!(
+            "if the file is genuine, raise the limit with `--max-input-size {}`",
+            human_size(meta.len().saturating_mul(2))
+        ))
+        .into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(&display, &e))?;
+    let text = load::utf8(&display, bytes)?;
+    Ok(Source::new(display, text))
+}
+
+fn io_error(display: &str, e: &std::io::Error) -> Errors {
+    let what = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string().to_lowercase(),
+    };
+    Diagnostic::error(format!("cannot read `{display}`: {what}")).into()
+}
+
+/// A path as the user should see it: `/` separators, `.` and `a/..` removed.
+pub fn display_path(path: &Path) -> String {
+    normalize(path).to_string_lossy().replace('\\', "/")
+}
+
+/// Removes `.` and `name/..` without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+/// `12 B`, `3 KiB`, `50 MiB`, `1 GiB`: sizes as a person reads them.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size && bytes % size == 0 {
+            return format!("{}{unit}", bytes / size);
+        }
+        if bytes >= size * 10 {
+            return format!("{}{unit}", bytes.div_ceil(size));
+        }
+    }
+    format!("{bytes}B")
+}
+
+/// Parses `512MiB`, `1GiB`, `2048` (bytes), `10MB` (decimal units).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as `512MiB` or `1GiB`"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{text}` has an unknown unit; use B, KiB, MiB or GiB"
+            ));
+        }
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_parent_components() {
+        assert_eq!(
+            display_path(Path::new("fixtures/topologies/../contracts/a.contract")),
+            "fixtures/contracts/a.contract"
+        );
+        assert_eq!(display_path(Path::new("./a/./b")), "a/b");
+        assert_eq!(display_path(Path::new("../a")), "../a");
+    }
+
+    #[test]
+    fn sizes_round_trip() {
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("10MB"), Ok(10_000_000));
+        assert_eq!(human_size(1 << 30), "1GiB");
+        assert_eq!(human_size(52_428_800), "50MiB");
+        assert!(parse_size("ten").is_err());
+    }
+}

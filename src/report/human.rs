@@ -1,0 +1,193 @@
+//! The terminal report, for the person who has to act on it.
+//!
+//! One block per clause: a line with the id, title, verdict and binding
+//! reading, the clause's location, and for anything but `holds` the clause
+//! text, each reading's outcome and every witness hop by hop with its edge
+//! kinds and its location in the topology. Colour is decided by the caller:
+//! this module writes ANSI styles only when asked.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+
+use super::model::{
+    ClauseVerdict, Document, Level, Reading, ReadingResult, Report, Verdict, Witness,
+};
+
+/// Most witnesses listed per reading; the JSON report has them all.
+pub const MAX_WITNESSES: usize = 10;
+
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn style(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+    fn verdict(&self, v: &ClauseVerdict) -> String {
+        let color = match (v.verdict, v.level) {
+            (Verdict::Holds, _) => AnsiColor::Green,
+            (Verdict::Breached, Level::Error) => AnsiColor::Red,
+            (Verdict::Breached, Level::Warning) | (Verdict::Contested, _) => AnsiColor::Yellow,
+            (Verdict::NotInForce, _) => AnsiColor::BrightBlack,
+        };
+        self.style(
+            Style::new().bold().fg_color(Some(color.into())),
+            v.verdict.as_str(),
+        )
+    }
+    fn dim(&self, text: &str) -> String {
+        self.style(
+            Style::new().fg_color(Some(AnsiColor::BrightBlack.into())),
+            text,
+        )
+    }
+    fn bold(&self, text: &str) -> String {
+        self.style(Style::new().bold(), text)
+    }
+}
+
+/// The whole document, one report after another.
+pub fn render(doc: &Document, color: bool) -> String {
+    let p = Paint { color };
+    let mut out = String::new();
+    for (i, report) in doc.reports.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        render_report(report, &p, &mut out);
+    }
+    out
+}
+
+fn render_report(r: &Report, p: &Paint, out: &mut String) {
+    let name = r
+        .name
+        .as_ref()
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    let _ = writeln!(out, "{}{name}", p.bold(&r.topology));
+    let title = r
+        .agreement_title
+        .as_ref()
+        .map(|t| format!(" \"{t}\""))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}",
+        p.dim(&format!(
+            "checked against {}{title} as of {}",
+            r.agreement, r.as_of
+        ))
+    );
+    for v in &r.verdicts {
+        out.push('\n');
+        render_verdict(v, p, out);
+    }
+    out.push('\n');
+    let s = &r.summary;
+    let should = r
+        .verdicts
+        .iter()
+        .filter(|v| v.verdict == Verdict::Breached && v.level == Level::Warning)
+        .count();
+    let breached = if should > 0 {
+        format!(
+            "{} breached ({should} of them `should` clauses)",
+            s.breached
+        )
+    } else {
+        format!("{} breached", s.breached)
+    };
+    let _ = writeln!(
+        out,
+        "{} {} hold, {breached}, {} contested, {} not in force; {} warning{}",
+        p.bold("summary:"),
+        s.holds,
+        s.contested,
+        s.not_in_force,
+        r.warnings.len(),
+        if r.warnings.len() == 1 { "" } else { "s" }
+    );
+}
+
+fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
+    let title = v
+        .title
+        .as_ref()
+        .map(|t| format!(" \"{t}\""))
+        .unwrap_or_default();
+    let binds = match v.verdict {
+        Verdict::NotInForce => format!(" (as of the report date; {} clause)", v.modal),
+        _ => format!(" ({} binds; {})", v.binding.as_str(), v.modal),
+    };
+    let _ = writeln!(
+        out,
+        "clause {}{title}: {}{binds}",
+        p.bold(&v.clause),
+        p.verdict(v)
+    );
+    let _ = writeln!(out, "  {} {}", p.dim("-->"), v.location);
+    if v.verdict == Verdict::Holds || v.verdict == Verdict::NotInForce {
+        return;
+    }
+    let _ = writeln!(out, "  {}", v.text);
+    if let (Some(l), Some(s)) = (&v.letter, &v.spirit) {
+        if l == s {
+            render_reading(None, l, p, out);
+        } else {
+            render_reading(Some(Reading::Letter), l, p, out);
+            render_reading(Some(Reading::Spirit), s, p, out);
+        }
+    }
+}
+
+fn render_reading(which: Option<Reading>, r: &ReadingResult, p: &Paint, out: &mut String) {
+    let label = match which {
+        Some(w) => format!("the {}", w.as_str()),
+        None => "both readings".to_string(),
+    };
+    let kinds = if r.kinds.is_empty() {
+        "all edges".to_string()
+    } else {
+        r.kinds.join(", ")
+    };
+    if r.holds {
+        let _ = writeln!(out, "  {label} holds ({kinds})");
+        return;
+    }
+    let n = r.witnesses.len();
+    let _ = writeln!(
+        out,
+        "  {label} fails ({kinds}): {n} witness{}",
+        if n == 1 { "" } else { "es" }
+    );
+    for w in r.witnesses.iter().take(MAX_WITNESSES) {
+        let _ = writeln!(out, "    {}", path_text(w));
+        let _ = writeln!(out, "      {} {}", p.dim("-->"), w.location);
+    }
+    if n > MAX_WITNESSES {
+        let _ = writeln!(
+            out,
+            "    … and {} more (`--format json` lists them all)",
+            n - MAX_WITNESSES
+        );
+    }
+}
+
+/// `a --kind--> b --kind--> c`, or the node id alone.
+pub fn path_text(w: &Witness) -> String {
+    if w.hops.is_empty() {
+        return w.nodes.join(" ");
+    }
+    let mut s = w.hops[0].from.clone();
+    for h in &w.hops {
+        let _ = write!(s, " --{}--> {}", h.kind, h.to);
+    }
+    s
+}

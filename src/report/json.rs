@@ -1,0 +1,12 @@
+//! The JSON report: the [`Document`] as pretty JSON, fields in a fixed
+//! order, so the same input always gives the same bytes.
+
+use super::model::Document;
+
+/// The document as pretty JSON with a final newline.
+pub fn render(doc: &Document) -> String {
+    let mut s =
+        serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,181 @@
+//! The report: what a check found, as plain serialisable data.
+//!
+//! This is the stable JSON format (documented in the README) and the input
+//! of every renderer. It holds strings and locations, never indices into a
+//! topology, so a report can be stored, compared with a later one, or
+//! snapshot-tested by a library user.
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::Location;
+
+/// The whole output of one run: a report per topology.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// One report per topology, in the order checked.
+    pub reports: Vec<Report>,
+}
+
+/// The verdicts of one agreement on one topology.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The topology file.
+    pub topology: String,
+    /// The topology's `name:`, if any.
+    pub name: Option<String>,
+    /// The agreement file.
+    pub agreement: String,
+    /// The agreement's title, if it has a header.
+    pub agreement_title: Option<String>,
+    /// The date the clauses were judged at (YYYY-MM-DD).
+    pub as_of: String,
+    /// One verdict per clause, in agreement order.
+    pub verdicts: Vec<ClauseVerdict>,
+    /// Warnings about the agreement or the topology (likely typos).
+    pub warnings: Vec<Warning>,
+    /// How many clauses got each verdict.
+    pub summary: Summary,
+}
+
+/// Counts of verdicts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Clauses that hold.
+    pub holds: usize,
+    /// Clauses breached (any modal).
+    pub breached: usize,
+    /// Clauses contested.
+    pub contested: usize,
+    /// Clauses not in force.
+    pub not_in_force: usize,
+}
+
+/// The verdict on one clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Both readings hold.
+    Holds,
+    /// The binding reading fails.
+    Breached,
+    /// The binding reading holds and the other fails.
+    Contested,
+    /// Outside its effective window.
+    NotInForce,
+}
+
+impl Verdict {
+    /// As written in reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Verdict::Holds => "holds",
+            Verdict::Breached => "breached",
+            Verdict::Contested => "contested",
+            Verdict::NotInForce => "not-in-force",
+        }
+    }
+}
+
+/// The letter or the spirit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Reading {
+    /// Edge kinds as labelled.
+    Letter,
+    /// Edge kinds as declared to count.
+    Spirit,
+}
+
+impl Reading {
+    /// As written in reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Reading::Letter => "letter",
+            Reading::Spirit => "spirit",
+        }
+    }
+}
+
+/// How a breach counts: must/shall breaches are errors, should breaches warnings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// must, shall.
+    Error,
+    /// should.
+    Warning,
+}
+
+/// One clause's verdict with both readings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClauseVerdict {
+    /// The clause id, such as `4.2`.
+    pub clause: String,
+    /// The clause title, if any.
+    pub title: Option<String>,
+    /// The clause body as written, whitespace folded.
+    pub text: String,
+    /// `must`, `must not`, `shall`, `should`...
+    pub modal: String,
+    /// `error` for must/shall, `warning` for should.
+    pub level: Level,
+    /// The form: waypoint, isolation, reachability, dependency, hosting,
+    /// attribute or containment.
+    pub form: String,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Which reading binds.
+    pub binding: Reading,
+    /// Where the clause is in the agreement.
+    pub location: Location,
+    /// The letter reading; absent when the clause is not in force.
+    pub letter: Option<ReadingResult>,
+    /// The spirit reading; absent when the clause is not in force.
+    pub spirit: Option<ReadingResult>,
+}
+
+/// The outcome of one reading.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadingResult {
+    /// Whether the clause holds under this reading.
+    pub holds: bool,
+    /// The edge kinds this reading followed (empty: every kind).
+    pub kinds: Vec<String>,
+    /// Why it fails: one witness per offending node.
+    pub witnesses: Vec<Witness>,
+}
+
+/// A counterexample: a path (two or more nodes) or a single node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Witness {
+    /// The ordered node ids of the path, or the one offending node.
+    pub nodes: Vec<String>,
+    /// The hops of a path, in order; empty for a node witness.
+    pub hops: Vec<Hop>,
+    /// Where to look: the last hop's edge, or the node.
+    pub location: Location,
+}
+
+/// One edge of a witness path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hop {
+    /// Caller.
+    pub from: String,
+    /// Callee.
+    pub to: String,
+    /// The edge kind as labelled.
+    pub kind: String,
+    /// Where the edge is defined.
+    pub location: Location,
+}
+
+/// A warning, located where possible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The message.
+    pub message: String,
+    /// Where it points.
+    pub location: Option<Location>,
+    /// The suggested fix, if any.
+    pub help: Option<String>,
+}

@@ -1,0 +1,300 @@
+//! The agreement as a typed tree, every node with its span.
+//!
+//! Spans are carried by [`Node`] and ignored by equality, so tests can
+//! compare trees built by hand with trees built by the parser. Names are
+//! lowercased when lowered (names and edge kinds are case-insensitive);
+//! attribute names and values keep their case (values compare exactly).
+//!
+//! Chains are flat (`a or b except c` is one [`Selector`] with a list of
+//! terms, `not not x` is a count) so that walking a tree never recurses
+//! deeper than the parentheses the user wrote, which are bounded before
+//! parsing (see `limits`).
+
+use chrono::NaiveDate;
+
+use crate::source::{SourceRef, Span};
+
+/// A value with the span it came from; equality ignores the span.
+#[derive(Debug, Clone)]
+pub struct Node<T> {
+    /// The value.
+    pub node: T,
+    /// Where it came from.
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Node<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T> Node<T> {
+    /// Wraps `node` with `span`.
+    pub fn new(node: T, span: Span) -> Self {
+        Node { node, span }
+    }
+}
+
+/// A lowercased name (definition, party, edge kind) with its span.
+pub type Name = Node<String>;
+
+/// A parsed agreement.
+#[derive(Debug, Clone)]
+pub struct Agreement {
+    /// The file it was read from.
+    pub source: SourceRef,
+    /// The title from the header, if there is a header.
+    pub title: Option<Node<String>>,
+    /// The parties from the header.
+    pub parties: Vec<Name>,
+    /// The header's effective window, applied to clauses without their own.
+    pub window: Option<Node<Window>>,
+    /// `define NAME as SELECTOR`, in file order.
+    pub definitions: Vec<Definition>,
+    /// `in spirit, K1 and K2 count as K`, in file order.
+    pub counts_as: Vec<CountsAs>,
+    /// The clauses, in file order.
+    pub clauses: Vec<Clause>,
+}
+
+/// `effective D [until D]`; `until` is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First day in force.
+    pub from: NaiveDate,
+    /// First day no longer in force.
+    pub until: Option<NaiveDate>,
+}
+
+impl Window {
+    /// Whether the window includes `day`.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && self.until.is_none_or(|u| day < u)
+    }
+}
+
+/// `define NAME as SELECTOR`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// The defined name.
+    pub name: Name,
+    /// What it selects.
+    pub selector: Selector,
+    /// The whole definition.
+    pub span: Span,
+}
+
+/// `in spirit, K1 and K2 count as K`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountsAs {
+    /// The kinds that count as another.
+    pub kinds: Vec<Name>,
+    /// The kind they count as.
+    pub target: Name,
+}
+
+/// A set of nodes: terms combined left to right.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selector {
+    /// The first term.
+    pub first: SelTerm,
+    /// The rest, each with the operator before it.
+    pub rest: Vec<(SetOp, SelTerm)>,
+    /// The whole selector.
+    pub span: Span,
+}
+
+/// How a term combines with what comes before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOp {
+    /// `or`: union.
+    Or,
+    /// `except`: difference.
+    Except,
+}
+
+/// `BASE [where PRED]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelTerm {
+    /// What is refined.
+    pub base: SelBase,
+    /// The refinement, if any.
+    pub filter: Option<Predicate>,
+}
+
+/// The start of a term.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelBase {
+    /// `nodes`: every node.
+    All(Span),
+    /// A defined name.
+    Ref(Name),
+    /// A parenthesised selector.
+    Group(Box<Selector>),
+}
+
+/// A predicate in disjunctive layers: `or` of `and` of (`not`* atom).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Predicate {
+    /// The `or` alternatives, each an `and` of factors.
+    pub any: Vec<Vec<Factor>>,
+    /// The whole predicate.
+    pub span: Span,
+}
+
+/// An atom under an even or odd number of `not`s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// Whether an odd number of `not`s precede the atom.
+    pub negated: bool,
+    /// The test.
+    pub atom: Atom,
+}
+
+/// One test on a node's attributes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Atom {
+    /// `( PRED )`.
+    Group(Box<Predicate>),
+    /// `has ATTR`.
+    Has(Node<String>),
+    /// `ATTR = V`, `ATTR != V`, `ATTR in [..]`, `ATTR not in [..]`.
+    Compare {
+        /// The attribute.
+        attr: Node<String>,
+        /// The values compared against (one for `=` and `!=`).
+        values: Vec<Node<String>>,
+        /// `!=` or `not in`.
+        negated: bool,
+    },
+}
+
+/// A numbered clause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// `4.2`, `7.1(b)`, `A-3`.
+    pub id: Node<String>,
+    /// The optional quoted title.
+    pub title: Option<Node<String>>,
+    /// The clause's own window, if any.
+    pub window: Option<Node<Window>>,
+    /// must / shall / should, with or without `not`.
+    pub modal: Node<Modal>,
+    /// What the clause requires.
+    pub form: Form,
+    /// Whether it says `directly or indirectly` (binds the spirit).
+    pub indirect: Option<Span>,
+    /// The body after `clause ID ...:`.
+    pub body: Span,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// must/shall (binding, errors) or should (advisory, warnings), maybe negated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Modal {
+    /// The strength.
+    pub strength: Strength,
+    /// Whether `not` follows.
+    pub negated: bool,
+}
+
+/// The modal verb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// `must`.
+    Must,
+    /// `shall`, which means the same as `must`.
+    Shall,
+    /// `should`.
+    Should,
+}
+
+impl Modal {
+    /// `must not`, `should`... as written (lowercase).
+    pub fn as_str(&self) -> &'static str {
+        match (self.strength, self.negated) {
+            (Strength::Must, false) => "must",
+            (Strength::Must, true) => "must not",
+            (Strength::Shall, false) => "shall",
+            (Strength::Shall, true) => "shall not",
+            (Strength::Should, false) => "should",
+            (Strength::Should, true) => "should not",
+        }
+    }
+
+    /// Whether a breach is an error (must, shall) rather than a warning.
+    pub fn is_binding(&self) -> bool {
+        self.strength != Strength::Should
+    }
+}
+
+/// The six clause forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Form {
+    /// 1. `[K] access [from S] to T must [not] route via W`.
+    Route {
+        /// The access kind, if named.
+        kind: Option<Name>,
+        /// The sources, if named.
+        from: Option<Selector>,
+        /// The targets.
+        to: Selector,
+        /// The waypoints.
+        via: Selector,
+    },
+    /// 2. `S must [not] have [K] access to T`.
+    Access {
+        /// The subjects.
+        subject: Selector,
+        /// The access kind, if named.
+        kind: Option<Name>,
+        /// The targets.
+        to: Selector,
+    },
+    /// 3. `S must [not] depend on T`.
+    Depend {
+        /// The dependants.
+        subject: Selector,
+        /// What they depend on.
+        on: Selector,
+    },
+    /// 4. `T must [not] be hosted on W`.
+    Hosted {
+        /// The hosted nodes.
+        subject: Selector,
+        /// The hosts.
+        on: Selector,
+    },
+    /// 5. `T must [not] have PRED`.
+    Attribute {
+        /// The nodes tested.
+        subject: Selector,
+        /// The test.
+        predicate: Predicate,
+    },
+    /// 6. `K from S must stay within W`.
+    Stay {
+        /// The flow kind.
+        kind: Name,
+        /// The sources.
+        from: Selector,
+        /// Where the flow must stay.
+        within: Selector,
+    },
+}
+
+impl Form {
+    /// The form's name in messages and reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Form::Route { .. } => "waypoint",
+            Form::Access { .. } => "isolation",
+            Form::Depend { .. } => "dependency",
+            Form::Hosted { .. } => "hosting",
+            Form::Attribute { .. } => "attribute",
+            Form::Stay { .. } => "containment",
+        }
+    }
+}

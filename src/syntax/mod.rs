@@ -1,0 +1,91 @@
+//! Agreement text to a checked AST.
+//!
+//! Step one: the text is bounded ([`limits`]) and parsed by pest
+//! ([`parser`]) into pairs. Step two: pairs are lowered into the typed AST
+//! ([`ast`], [`lower`]). Step three: names, numbers and dates are checked
+//! for meaning ([`meaning`]). A syntax error stops at step one (pest cannot
+//! go on after it); lowering and meaning errors are collected and reported
+//! together.
+
+pub mod ast;
+mod expected;
+mod limits;
+mod lower;
+pub mod meaning;
+mod parser;
+
+use pest::Parser as _;
+use pest::error::{ErrorVariant, InputLocation};
+
+use crate::diag::{Diagnostic, Errors};
+use crate::source::SourceRef;
+pub use limits::MAX_NESTING;
+use parser::{ProvisoParser, Rule};
+
+/// Parses and checks an agreement.
+pub fn parse_agreement(source: &SourceRef) -> Result<ast::Agreement, Errors> {
+    limits::check_nesting(source)?;
+    let mut pairs = ProvisoParser::parse(Rule::agreement, source.text())
+        .map_err(|e| syntax_error(source, e))?;
+    let top = pairs
+        .next()
+        .ok_or_else(|| Diagnostic::error("internal error: the parser returned nothing"))?;
+    let mut lowering = lower::Lowering::new(source);
+    let agreement = lowering.lower_agreement(top)?;
+    let mut errors = lowering.errors;
+    errors.extend(meaning::check(&agreement));
+    if errors.is_empty() {
+        Ok(agreement)
+    } else {
+        errors.sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
+        Err(Errors(errors))
+    }
+}
+
+/// A pest error in the user's words: what was expected, what was found.
+fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic {
+    let pos = match err.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let expected = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => expected::describe_all(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let found = found_at(source.text(), pos);
+    let end = pos
+        + found
+            .len()
+            .max(if pos < source.text().len() { 1 } else { 0 });
+    let end = floor_boundary(source.text(), end);
+    let label = if found.is_empty() {
+        "the file ends here".to_string()
+    } else {
+        format!("found `{found}`")
+    };
+    Diagnostic::error(format!("expected {expected}")).at(source, pos..end, label)
+}
+
+/// The word (or the single character) at `pos`, at most 40 bytes.
+fn found_at(text: &str, pos: usize) -> &str {
+    let rest = text.get(pos..).unwrap_or("");
+    let word_len = rest
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(rest.len(), |(i, _)| i);
+    let len = if word_len == 0 {
+        rest.chars().next().map_or(0, char::len_utf8)
+    } else {
+        word_len
+    };
+    let len = floor_boundary(rest, len.min(40));
+    &rest[..len]
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}

@@ -1,0 +1,188 @@
+//! The topology: a graph of nodes with attributes and edges with kinds.
+//!
+//! This is the model the engine reads. Node and edge order is file order,
+//! which is what makes witnesses deterministic (ties go to the earlier node
+//! or edge). Attribute names and values are interned ([`Interner`]) because
+//! a generated estate repeats `cloud: aws` a million times; node ids are
+//! kept once, in [`Node::id`]. Every node and edge keeps the span of its
+//! definition in the topology's [`Source`](crate::source::Source), so a
+//! witness can name the line that breaks a clause.
+//!
+//! Loading is in [`load`]; the model never reads files itself.
+
+pub mod load;
+mod raw;
+
+use std::collections::HashMap;
+
+use crate::source::{Location, SourceRef, Span};
+
+/// An interned string.
+pub type Sym = u32;
+
+/// Strings stored once, looked up by text or by number.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    strings: Vec<Box<str>>,
+    ids: HashMap<Box<str>, Sym>,
+}
+
+impl Interner {
+    /// The symbol for `s`, adding it if new.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as Sym;
+        self.strings.push(s.into());
+        self.ids.insert(s.into(), id);
+        id
+    }
+
+    /// The symbol for `s`, if it was ever interned.
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        self.ids.get(s).copied()
+    }
+
+    /// How many strings are interned.
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Whether nothing is interned.
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+
+    /// The text of a symbol.
+    pub fn resolve(&self, id: Sym) -> &str {
+        self.strings.get(id as usize).map_or("", |s| s)
+    }
+}
+
+/// One node: its id, its attributes (sorted by name) and where it is.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The node id, as written.
+    pub id: String,
+    /// Attribute name and value symbols, sorted by name symbol.
+    pub attrs: Vec<(Sym, Sym)>,
+    /// The span of the node's key in the topology file.
+    pub span: Span,
+}
+
+impl Node {
+    /// The value of an attribute, if the node has it.
+    pub fn attr(&self, name: Sym) -> Option<Sym> {
+        self.attrs
+            .binary_search_by_key(&name, |&(n, _)| n)
+            .ok()
+            .map(|i| self.attrs[i].1)
+    }
+}
+
+/// One directed edge, caller to callee.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    /// Index of the caller in [`Topology::nodes`].
+    pub from: u32,
+    /// Index of the callee.
+    pub to: u32,
+    /// The edge kind, lowercased and interned.
+    pub kind: Sym,
+    /// Other attributes of the edge.
+    pub attrs: Vec<(Sym, Sym)>,
+    /// The span of the edge in the topology file.
+    pub span: Span,
+}
+
+/// A loaded topology.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    /// The file it came from.
+    pub source: SourceRef,
+    /// The `name:` key, if any.
+    pub name: Option<String>,
+    /// The `agreement:` key as written, with its span.
+    pub agreement: Option<(String, Span)>,
+    /// The nodes, in file order.
+    pub nodes: Vec<Node>,
+    /// The edges, in file order.
+    pub edges: Vec<Edge>,
+    /// Attribute names and values, edge kinds.
+    pub strings: Interner,
+    index: HashMap<String, u32>,
+}
+
+impl Topology {
+    /// An empty topology read from `source`.
+    pub fn new(source: SourceRef) -> Self {
+        Topology {
+            source,
+            name: None,
+            agreement: None,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+            strings: Interner::default(),
+            index: HashMap::new(),
+        }
+    }
+
+    /// Adds a node; returns the index of an earlier node with the same id
+    /// instead if there is one.
+    pub fn add_node(&mut self, id: &str, attrs: &[(&str, &str)], span: Span) -> Result<u32, u32> {
+        if let Some(&prev) = self.index.get(id) {
+            return Err(prev);
+        }
+        let mut attrs: Vec<(Sym, Sym)> = attrs
+            .iter()
+            .map(|(k, v)| (self.strings.intern(k), self.strings.intern(v)))
+            .collect();
+        attrs.sort_unstable();
+        let ix = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            id: id.to_string(),
+            attrs,
+            span,
+        });
+        self.index.insert(id.to_string(), ix);
+        Ok(ix)
+    }
+
+    /// Adds an edge between two known node indices.
+    pub fn add_edge(&mut self, from: u32, to: u32, kind: &str, attrs: &[(&str, &str)], span: Span) {
+        let kind = self.strings.intern(&kind.to_lowercase());
+        let mut attrs: Vec<(Sym, Sym)> = attrs
+            .iter()
+            .map(|(k, v)| (self.strings.intern(k), self.strings.intern(v)))
+            .collect();
+        attrs.sort_unstable();
+        self.edges.push(Edge {
+            from,
+            to,
+            kind,
+            attrs,
+            span,
+        });
+    }
+
+    /// The index of the node with this id.
+    pub fn node_index(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    /// The node ids, in file order.
+    pub fn node_ids(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().map(|n| n.id.as_str())
+    }
+
+    /// Where a node is defined.
+    pub fn node_location(&self, ix: u32) -> Location {
+        self.source.location(&self.nodes[ix as usize].span)
+    }
+
+    /// Where an edge is defined.
+    pub fn edge_location(&self, ix: u32) -> Location {
+        self.source.location(&self.edges[ix as usize].span)
+    }
+}
