@@ -34,6 +34,10 @@
 //! # Ok::<(), proviso::Errors>(())
 //! ```
 
+// Diagnostics are large (labels hold their source) and travel only on the
+// cold error path, where boxing them would buy nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod diag;
 pub mod engine;
 pub mod input;

@@ -24,6 +24,8 @@ fn check(args: &CheckArgs) -> Exit {
     let mut agreements: HashMap<PathBuf, Result<Agreement, Errors>> = HashMap::new();
     let mut doc = Document {
         reports: Vec::new(),
+        waivers: Vec::new(),
+        baseline: None,
     };
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut warnings: Vec<Diagnostic> = Vec::new();

@@ -161,6 +161,7 @@ fn judge(
         location: ag.source.location(&clause.span),
         letter,
         spirit,
+        accepted: false,
     }
 }
 
@@ -188,6 +189,8 @@ fn witness(offence: &Offence, topo: &Topology) -> Witness {
             nodes: vec![topo.nodes[*n as usize].id.clone()],
             hops: Vec::new(),
             location: topo.node_location(*n),
+            waiver: None,
+            baseline: None,
         },
         Offence::Path(path) => {
             let hops: Vec<Hop> = path
@@ -212,6 +215,8 @@ fn witness(offence: &Offence, topo: &Topology) -> Witness {
                 nodes,
                 hops,
                 location,
+                waiver: None,
+                baseline: None,
             }
         }
     }

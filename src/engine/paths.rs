@@ -6,6 +6,7 @@
 //! - `route via W` fails at a target reached with `passed = false`;
 //! - `not route via W` fails at a target reached with `passed = true`;
 //! - `not have access` and `stay within` fail at any target reached.
+//!
 //! A path has at least one edge, and its interior is every node but its
 //! two ends, so a start node is never interior and the target's own
 //! membership of W does not count. Paths may revisit nodes: deciding

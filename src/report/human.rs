@@ -139,32 +139,36 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
     let _ = writeln!(out, "  {}", v.text);
     if let (Some(l), Some(s)) = (&v.letter, &v.spirit) {
         if l == s {
-            render_reading(None, l, p, out);
+            let label = if matches!(v.form.as_str(), "hosting" | "attribute") {
+                "it"
+            } else {
+                "both readings"
+            };
+            render_reading(label, l, p, out);
         } else {
-            render_reading(Some(Reading::Letter), l, p, out);
-            render_reading(Some(Reading::Spirit), s, p, out);
+            render_reading(Reading::Letter.label(), l, p, out);
+            render_reading(Reading::Spirit.label(), s, p, out);
         }
     }
 }
 
-fn render_reading(which: Option<Reading>, r: &ReadingResult, p: &Paint, out: &mut String) {
-    let label = match which {
-        Some(w) => format!("the {}", w.as_str()),
-        None => "both readings".to_string(),
+fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
+    let kinds = match (label, r.kinds.is_empty()) {
+        ("it", _) => String::new(),
+        (_, true) => " (all edges)".to_string(),
+        (_, false) => format!(" ({})", r.kinds.join(", ")),
     };
-    let kinds = if r.kinds.is_empty() {
-        "all edges".to_string()
-    } else {
-        r.kinds.join(", ")
-    };
+    let plural = label == "both readings";
     if r.holds {
-        let _ = writeln!(out, "  {label} holds ({kinds})");
+        let verb = if plural { "hold" } else { "holds" };
+        let _ = writeln!(out, "  {label} {verb}{kinds}");
         return;
     }
     let n = r.witnesses.len();
+    let verb = if plural { "fail" } else { "fails" };
     let _ = writeln!(
         out,
-        "  {label} fails ({kinds}): {n} witness{}",
+        "  {label} {verb}{kinds}: {n} witness{}",
         if n == 1 { "" } else { "es" }
     );
     for w in r.witnesses.iter().take(MAX_WITNESSES) {

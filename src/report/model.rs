@@ -14,6 +14,92 @@ use crate::source::Location;
 pub struct Document {
     /// One report per topology, in the order checked.
     pub reports: Vec<Report>,
+    /// Waivers that did not waive anything this run (expired or stale);
+    /// absent when no waiver file was used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverStatus>,
+    /// The comparison with `--baseline`, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+}
+
+/// A waiver that did not waive anything this run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverStatus {
+    /// `expired` (past its expiry date, so it waives nothing) or `stale`
+    /// (matched no finding).
+    pub state: WaiverState,
+    /// The clause id the waiver names.
+    pub clause: String,
+    /// The topology glob it covers.
+    pub topology: String,
+    /// The witness node ids it covers, if it names one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub witness: Vec<String>,
+    /// Its expiry date (YYYY-MM-DD).
+    pub expires: String,
+    /// Where the waiver is written.
+    pub location: Location,
+}
+
+/// Why a waiver waived nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverState {
+    /// Past its expiry date.
+    Expired,
+    /// Matched no finding.
+    Stale,
+}
+
+/// A waiver that covers a witness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverNote {
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// When it stops waiving (YYYY-MM-DD).
+    pub expires: String,
+    /// Where the waiver is written.
+    pub location: Location,
+}
+
+/// How a finding compares with the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not in the baseline: fails the gate.
+    New,
+    /// In the baseline: reported, does not fail the gate.
+    Unchanged,
+}
+
+/// A finding's identity: stable when nodes move in the file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct FindingKey {
+    /// The topology file.
+    pub topology: String,
+    /// The clause id.
+    pub clause: String,
+    /// The witness's node ids, in path order.
+    pub nodes: Vec<String>,
+}
+
+/// The comparison of this run with a baseline report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineSummary {
+    /// The baseline file.
+    pub file: String,
+    /// Findings not in the baseline.
+    pub new: usize,
+    /// Findings also in the baseline.
+    pub unchanged: usize,
+    /// Baseline findings whose clause and topology were checked but that
+    /// were not found again.
+    pub fixed: Vec<FindingKey>,
+    /// Baseline findings for a topology or clause not checked this run.
+    pub stale: Vec<FindingKey>,
 }
 
 /// The verdicts of one agreement on one topology.
@@ -94,6 +180,14 @@ impl Reading {
             Reading::Spirit => "spirit",
         }
     }
+
+    /// "the letter", "the spirit".
+    pub fn label(&self) -> &'static str {
+        match self {
+            Reading::Letter => "the letter",
+            Reading::Spirit => "the spirit",
+        }
+    }
 }
 
 /// How a breach counts: must/shall breaches are errors, should breaches warnings.
@@ -132,6 +226,10 @@ pub struct ClauseVerdict {
     pub letter: Option<ReadingResult>,
     /// The spirit reading; absent when the clause is not in force.
     pub spirit: Option<ReadingResult>,
+    /// Whether every witness of the binding reading is waived (or, with a
+    /// baseline, unchanged), so the clause does not fail the gate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepted: bool,
 }
 
 /// The outcome of one reading.
@@ -154,6 +252,12 @@ pub struct Witness {
     pub hops: Vec<Hop>,
     /// Where to look: the last hop's edge, or the node.
     pub location: Location,
+    /// The waiver that covers this witness, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverNote>,
+    /// How it compares with `--baseline`, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
 }
 
 /// One edge of a witness path.

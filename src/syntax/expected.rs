@@ -12,6 +12,10 @@ pub fn describe(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
         Rule::WHITESPACE | Rule::COMMENT => "a space or a comment",
+        Rule::colon => "`:`",
+        Rule::close_paren => "`)`",
+        Rule::close_bracket => "`]`",
+        Rule::list_sep => "`,` or `and`",
         Rule::ident_char => "a letter, a digit, `_` or `-`",
         Rule::item => "a definition, a `counts as` declaration or a clause",
         Rule::kw_agreement => "`agreement`",

@@ -8,7 +8,7 @@
 //! so that several are reported together.
 
 use chrono::NaiveDate;
-use pest::iterators::{Pair, Pairs};
+use pest::iterators::Pair;
 
 use super::ast::*;
 use super::parser::Rule;
@@ -45,7 +45,11 @@ impl<'s> Lowering<'s> {
         .at(self.source, span(p), "")
     }
 
-    fn next<'i>(&self, pairs: &mut Pairs<'i, Rule>, parent: &Pair<'i, Rule>) -> R<Pair<'i, Rule>> {
+    fn next<'i>(
+        &self,
+        pairs: &mut impl Iterator<Item = Pair<'i, Rule>>,
+        parent: &Pair<'i, Rule>,
+    ) -> R<Pair<'i, Rule>> {
         pairs.next().ok_or_else(|| self.unexpected(parent))
     }
 
@@ -273,7 +277,10 @@ impl<'s> Lowering<'s> {
 
     /// `sel_base = { kw_nodes | name | "(" ~ selector ~ ")" }`
     fn lower_sel_base(&mut self, pair: Pair<'_, Rule>) -> R<SelBase> {
-        let mut inner = pair.clone().into_inner();
+        let mut inner = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::close_paren);
         let p = self.next(&mut inner, &pair)?;
         match p.as_rule() {
             Rule::kw_nodes => Ok(SelBase::All(span(&p))),
@@ -330,7 +337,10 @@ impl<'s> Lowering<'s> {
 
     /// `pred_atom = { "(" ~ predicate ~ ")" | has_test | comparison }`
     fn lower_pred_atom(&mut self, pair: Pair<'_, Rule>) -> R<Atom> {
-        let mut inner = pair.clone().into_inner();
+        let mut inner = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::close_paren);
         let p = self.next(&mut inner, &pair)?;
         match p.as_rule() {
             Rule::predicate => Ok(Atom::Group(Box::new(self.lower_predicate(p)?))),
@@ -375,7 +385,10 @@ impl<'s> Lowering<'s> {
 
     /// `value_list = { "[" ~ (value ~ ("," ~ value)* ~ ","?)? ~ "]" }`
     fn lower_value_list(&mut self, pair: Pair<'_, Rule>) -> R<Vec<Node<String>>> {
-        pair.into_inner().map(|p| self.lower_value(p)).collect()
+        pair.into_inner()
+            .filter(|p| p.as_rule() != Rule::close_bracket)
+            .map(|p| self.lower_value(p))
+            .collect()
     }
 
     /// `clause = { kw_clause ~ clause_id ~ string? ~ window? ~ ":" ~ body }`
@@ -387,7 +400,7 @@ impl<'s> Lowering<'s> {
         let mut body = None;
         for p in pair.clone().into_inner() {
             match p.as_rule() {
-                Rule::kw_clause => {}
+                Rule::kw_clause | Rule::colon => {}
                 Rule::clause_id => id = Some(Node::new(p.as_str().to_string(), span(&p))),
                 Rule::string => title = Some(self.lower_string(p)),
                 Rule::window => window = self.lower_window(p)?,

@@ -48,11 +48,29 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let expected = match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => expected::describe_all(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
+    let (expected, wants_name) = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => (
+            expected::describe_all(positives),
+            positives.iter().any(|r| {
+                matches!(
+                    r,
+                    Rule::name
+                        | Rule::kind
+                        | Rule::access_kind
+                        | Rule::attr
+                        | Rule::sel_base
+                        | Rule::selector
+                        | Rule::sel_term
+                )
+            }),
+        ),
+        ErrorVariant::CustomError { message } => (message.clone(), false),
     };
     let found = found_at(source.text(), pos);
+    let conjunction = ["and", "or", "not"].contains(&found.to_lowercase().as_str());
+    let keyword_help = (wants_name && !conjunction && is_keyword(found)).then(|| {
+        format!("`{found}` is a keyword of the language and cannot be used as a name; choose another, such as `{}_nodes`", found.to_lowercase())
+    });
     let end = pos
         + found
             .len()
@@ -63,7 +81,13 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
     } else {
         format!("found `{found}`")
     };
-    Diagnostic::error(format!("expected {expected}")).at(source, pos..end, label)
+    Diagnostic::error(format!("expected {expected}"))
+        .at(source, pos..end, label)
+        .maybe_help(keyword_help)
+}
+
+fn is_keyword(word: &str) -> bool {
+    ProvisoParser::parse(Rule::keyword, word).is_ok_and(|p| p.as_str().len() == word.len())
 }
 
 /// The word (or the single character) at `pos`, at most 40 bytes.

@@ -83,12 +83,18 @@ impl Builder {
         start..end.max(start)
     }
 
-    /// A span from a position to the end of its line.
+    /// A span from an edge's first key (or the `{` just before it) to the
+    /// end of its line.
     fn line_span_at(&self, pos: (usize, usize)) -> Span {
-        let start = self.topo.source.offset(pos.0, pos.1);
+        let text = self.topo.source.text();
+        let mut start = self.topo.source.offset(pos.0, pos.1);
         let line = self.topo.source.line_range(start);
-        let text = &self.topo.source.text()[start..line.end];
-        start..start + text.trim_end().len().max(1).min(line.end - start).max(0)
+        let before = text[line.start..start].trim_end();
+        if before.ends_with('{') {
+            start = line.start + before.len() - 1;
+        }
+        let end = line.start + text[line.clone()].trim_end().len();
+        start..end.max(start + 1).min(text.len().max(start))
     }
 
     fn error(&mut self, d: Diagnostic) {

@@ -1,0 +1,175 @@
+//! The binary on the fixtures: human and JSON output, exit codes.
+
+use super::support::{AS_OF, exit_code, relative, run};
+
+/// Every topology fixture, in both formats, as a user runs it.
+#[test]
+fn fixtures_human_and_json() {
+    insta::glob!("../../fixtures", "topologies/*.yaml", |path| {
+        let path = relative(path);
+        let human = run(&["check", &path, "--as-of", AS_OF]);
+        insta::assert_snapshot!("human", human);
+        let json = run(&["check", &path, "--as-of", AS_OF, "--format", "json"]);
+        insta::assert_snapshot!("json", json);
+    });
+}
+
+#[test]
+fn the_seed_dispute_is_contested_under_4_2_and_breached_under_4_4() {
+    let out = run(&[
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(out.contains(
+        "clause 4.2 \"API access to models routes via Azure\": contested (letter binds; must)"
+    ));
+    assert!(
+        out.contains("clause 4.4 \"No indirect circumvention\": breached (spirit binds; must)")
+    );
+    assert!(
+        out.contains("enterprise-app --session--> frontier-runtime --inference--> gpt-frontier")
+    );
+}
+
+#[test]
+fn a_compliant_design_exits_0() {
+    assert_eq!(
+        exit_code(&[
+            "check",
+            "fixtures/topologies/azure-routed.yaml",
+            "--as-of",
+            AS_OF
+        ]),
+        0
+    );
+}
+
+#[test]
+fn a_must_breach_exits_1() {
+    assert_eq!(
+        exit_code(&[
+            "check",
+            "fixtures/topologies/direct-aws-api.yaml",
+            "--as-of",
+            AS_OF
+        ]),
+        1
+    );
+}
+
+#[test]
+fn strict_fails_on_warnings_and_contested_clauses() {
+    // azure-routed holds everywhere but has typo-catching warnings
+    // (definitions that match no node in this design).
+    assert_eq!(
+        exit_code(&[
+            "check",
+            "fixtures/topologies/azure-routed.yaml",
+            "--as-of",
+            AS_OF,
+            "--strict"
+        ]),
+        1
+    );
+}
+
+#[test]
+fn input_errors_exit_2() {
+    assert_eq!(exit_code(&["check", "fixtures/does-not-exist.yaml"]), 2);
+    assert_eq!(
+        exit_code(&[
+            "check",
+            "fixtures/topologies/azure-routed.yaml",
+            "--as-of",
+            "2026-13-01"
+        ]),
+        2
+    );
+    assert_eq!(exit_code(&["check"]), 2);
+    assert_eq!(exit_code(&["frobnicate"]), 2);
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    assert_eq!(exit_code(&["--help"]), 0);
+    assert_eq!(exit_code(&["--version"]), 0);
+}
+
+#[test]
+fn the_effective_window_follows_as_of() {
+    // Clause 9.2 is in force from 2026-01-01 until (not on) 2030-12-31.
+    let before = run(&[
+        "check",
+        "fixtures/topologies/direct-aws-api.yaml",
+        "--as-of",
+        "2025-12-31",
+    ]);
+    assert!(
+        before.contains("clause 9.2 \"Customer data stays on Azure\": not-in-force"),
+        "{before}"
+    );
+    let first_day = run(&[
+        "check",
+        "fixtures/topologies/direct-aws-api.yaml",
+        "--as-of",
+        "2026-01-01",
+    ]);
+    assert!(
+        first_day.contains("clause 9.2 \"Customer data stays on Azure\": breached"),
+        "{first_day}"
+    );
+    let until = run(&[
+        "check",
+        "fixtures/topologies/direct-aws-api.yaml",
+        "--as-of",
+        "2030-12-31",
+    ]);
+    assert!(
+        until.contains("clause 9.2 \"Customer data stays on Azure\": not-in-force"),
+        "{until}"
+    );
+    // The agreement's own window (until 2032-12-31) applies to the others.
+    let after = run(&[
+        "check",
+        "fixtures/topologies/direct-aws-api.yaml",
+        "--as-of",
+        "2033-01-01",
+    ]);
+    assert!(after.contains("clause 4.1: not-in-force"), "{after}");
+    assert!(after.starts_with("exit: 0"), "{after}");
+}
+
+#[test]
+fn agreement_flag_overrides_the_topology_key() {
+    let out = run(&[
+        "check",
+        "fixtures/topologies/all-forms.yaml",
+        "--agreement",
+        "fixtures/contracts/azure-openai.contract",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(
+        out.contains("checked against fixtures/contracts/azure-openai.contract"),
+        "{out}"
+    );
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    for format in ["human", "json"] {
+        let args = [
+            "check",
+            "fixtures/topologies/all-forms.yaml",
+            "fixtures/topologies/frontier-on-aws.yaml",
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+        ];
+        assert_eq!(run(&args), run(&args), "{format}");
+    }
+}

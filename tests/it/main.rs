@@ -1,0 +1,15 @@
+//! proviso's integration tests, in one binary (one link, one run).
+//!
+//! - `cli`: the real binary on every fixture, stdout, stderr and exit code
+//!   snapshot together;
+//! - `engine`: each clause form and modal under both readings, through the
+//!   library, one sentence per test;
+//! - `grammar`: every construct of the clause language, and the words of
+//!   its syntax errors;
+//! - `errors`: every error and warning message, snapshot with its location.
+
+mod cli;
+mod engine;
+mod errors;
+mod grammar;
+mod support;
