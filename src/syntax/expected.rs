@@ -30,6 +30,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_and => "`and`",
         Rule::kw_not => "`not`",
         Rule::kw_in => "`in`",
+        Rule::in_spirit => "`in spirit`",
         Rule::kw_has => "`has`",
         Rule::kw_except => "`except`",
         Rule::kw_spirit => "`spirit`",
@@ -70,7 +71,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::selector | Rule::sel_term | Rule::sel_base => {
             "a set of nodes, such as `nodes where kind = model` or a defined name"
         }
-        Rule::sel_op => "`or` or `except`",
+        Rule::sel_op => "`or`|`except`",
         Rule::predicate | Rule::pred_and | Rule::pred_not | Rule::pred_atom => {
             "a condition, such as `kind = model` or `has region`"
         }
@@ -93,9 +94,11 @@ pub fn describe(rule: Rule) -> &'static str {
 pub fn describe_all(rules: &[Rule]) -> String {
     let mut words: Vec<&str> = Vec::new();
     for &r in rules {
-        let w = describe(r);
-        if !words.contains(&w) {
-            words.push(w);
+        // A description may name several alternatives, `a`|`b`.
+        for w in describe(r).split('|') {
+            if !words.contains(&w) {
+                words.push(w);
+            }
         }
     }
     match words.len() {

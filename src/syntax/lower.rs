@@ -169,7 +169,7 @@ impl<'s> Lowering<'s> {
         }
     }
 
-    /// `counts_as = { kw_in ~ kw_spirit ~ ","? ~ kind ~ (("," | kw_and) ~ kind)* ~ kw_count ~ kw_as ~ kind }`
+    /// `counts_as = { in_spirit ~ ","? ~ kind ~ (list_sep ~ kind)* ~ kw_count ~ kw_as ~ kind }`
     fn lower_counts_as(&mut self, pair: Pair<'_, Rule>) -> R<CountsAs> {
         let mut kinds: Vec<Name> = pair
             .clone()

@@ -79,7 +79,7 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
     let label = if found.is_empty() {
         "the file ends here".to_string()
     } else {
-        format!("found `{found}`")
+        format!("found `{}`", found.escape_debug())
     };
     Diagnostic::error(format!("expected {expected}"))
         .at(source, pos..end, label)

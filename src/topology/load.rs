@@ -27,14 +27,14 @@ pub fn utf8(path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
-        let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-        let src = Source::new(path, text);
-        let (line, col) = src.line_col(valid);
         let byte = bytes[valid];
-        Diagnostic::error(format!(
-            "`{path}` is not UTF-8 text: byte 0x{byte:02x} at line {line}, column {col}"
-        ))
-        .help("save the file as UTF-8")
+        // Show the file with the bad bytes replaced, pointing at the first.
+        let src = Source::new(path, String::from_utf8_lossy(&bytes).into_owned());
+        let at = String::from_utf8_lossy(&bytes[..valid]).len();
+        let end = at + '\u{fffd}'.len_utf8();
+        Diagnostic::error(format!("`{path}` is not UTF-8 text"))
+            .at(&src, at..end, format!("byte 0x{byte:02x} is not UTF-8"))
+            .help("save the file as UTF-8")
     })
 }
 
@@ -96,11 +96,11 @@ fn parser_error(source: &SourceRef, e: &serde_saphyr::Error, context: Option<&st
     let raw = serde_saphyr::DefaultMessageFormatter
         .format_message(e.without_snippet())
         .to_string();
-    let (message, help) = translate(&raw);
+    let (message, help, about_a_value) = translate(&raw);
+    // Only a value of the wrong kind is about the key being read; a syntax
+    // error is about the text at its location, whatever was being read.
     let message = match context {
-        Some(ctx) if !message.starts_with("the ") && !message.starts_with("a ") => {
-            format!("{message} in {ctx}")
-        }
+        Some(ctx) if about_a_value => format!("{message} in {ctx}"),
         _ => message,
     };
     let d = Diagnostic::error(message).maybe_help(help);
@@ -115,56 +115,54 @@ fn parser_error(source: &SourceRef, e: &serde_saphyr::Error, context: Option<&st
     }
 }
 
-/// Maps serde-saphyr's messages to ours; unknown ones pass through.
-fn translate(raw: &str) -> (String, Option<String>) {
+/// Maps serde-saphyr's messages to ours (message, help, whether it is about
+/// a value of the wrong kind); unknown ones pass through.
+fn translate(raw: &str) -> (String, Option<String>, bool) {
     let help = |s: &str| Some(s.to_string());
-    if raw.starts_with("multiple YAML documents") {
+    if raw.starts_with("multiple YAML documents") || raw.contains("Documents") {
         return (
             "a topology file holds one YAML document, this is a second".into(),
             help("remove the `---` and what follows, or put each topology in its own file"),
+            false,
         );
     }
     if let Some(tag) = raw.strip_prefix("unsupported tag ") {
         return (
             format!("YAML tags such as {tag} are not allowed"),
             help("remove the tag: topology values are plain text, numbers or booleans"),
+            true,
         );
     }
     if raw.contains("Depth") || raw.contains("recursion limit") {
         return (
             "the YAML is nested too deeply".into(),
             help("a topology nests three levels: `nodes`, a node, its attributes"),
+            false,
         );
     }
-    if raw.contains("budget breached") {
+    if raw.contains("budget breached") || (raw.contains("alias") && raw.contains("limit")) {
         return (
             "the YAML expands to far more values than its size allows (an alias bomb?)".into(),
             help("write the values out instead of repeating anchors with `*alias`"),
+            false,
         );
     }
-    if raw.contains("alias") && raw.contains("limit") {
-        return (
-            "the YAML repeats aliases past the limit".into(),
-            help("write the values out instead of repeating anchors with `*alias`"),
-        );
-    }
-    if raw.starts_with("expected string scalar") || raw.contains("invalid type") {
+    if raw.starts_with("expected string scalar") || raw.starts_with("invalid type") {
         return (
             "expected a plain value (text, number or boolean), found a list or a map".into(),
             help("attributes and edge fields are single values, such as `cloud: azure`"),
+            true,
         );
     }
     if raw.starts_with("cannot deserialize null") {
         return (
             "a value is missing".into(),
             help("give a value, such as `region: eastus`, or remove the key"),
+            true,
         );
     }
     if raw.starts_with("unexpected end of input") {
-        return ("the file ends too early".into(), None);
+        return ("the file ends too early".into(), None, false);
     }
-    if raw.starts_with("invalid type") {
-        return (raw.to_string(), None);
-    }
-    (raw.to_string(), None)
+    (raw.to_string(), None, false)
 }

@@ -234,7 +234,7 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
         while let Some(key) = map.next_key::<K>()? {
             let id = key.text().to_string();
             let span = b.span_at(key.line_col(), id.len());
-            b.context = Some(format!("the attributes of node `{id}`"));
+            b.context = Some(format!("node `{id}`"));
             attrs.clear();
             map.next_value_seed(AttrsSeed::<K>(b, &mut attrs, Default::default()))?;
             let pairs: Vec<(&str, &str)> = attrs
@@ -288,10 +288,13 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
         let (b, out) = (self.0, self.1);
         while let Some(key) = map.next_key::<K>()? {
             let name = key.text().to_string();
-            let ctx = b.context.take();
-            b.context = Some(format!("attribute `{name}`"));
+            let outer = b.context.take();
+            b.context = Some(match &outer {
+                Some(o) => format!("attribute `{name}` of {o}"),
+                None => format!("attribute `{name}`"),
+            });
             let value = map.next_value::<String>()?;
-            b.context = ctx;
+            b.context = outer;
             if out.iter().any(|(k, _)| *k == name) {
                 let src = b.topo.source.clone();
                 let span = b.span_at(key.line_col(), name.len());

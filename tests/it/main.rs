@@ -6,10 +6,14 @@
 //!   library, one sentence per test;
 //! - `grammar`: every construct of the clause language, and the words of
 //!   its syntax errors;
-//! - `errors`: every error and warning message, snapshot with its location.
+//! - `errors`: every error and warning message, snapshot with its location;
+//! - `bad`: the adversarial corpus, which must never crash or hang proviso;
+//! - `props`: property tests, random inputs that must never panic.
 
+mod bad;
 mod cli;
 mod engine;
 mod errors;
 mod grammar;
+mod props;
 mod support;

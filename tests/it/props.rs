@@ -1,0 +1,235 @@
+//! Property tests: no input panics the parser or the loader, and every
+//! agreement the generator writes parses and checks.
+
+use proptest::prelude::*;
+
+/// Words of the language, so random text reaches deep into the grammar.
+const WORDS: &[&str] = &[
+    "define",
+    "as",
+    "nodes",
+    "where",
+    "or",
+    "and",
+    "not",
+    "in",
+    "has",
+    "except",
+    "spirit",
+    "count",
+    "counts",
+    "clause",
+    "must",
+    "shall",
+    "should",
+    "access",
+    "from",
+    "to",
+    "route",
+    "via",
+    "have",
+    "depend",
+    "on",
+    "be",
+    "hosted",
+    "stay",
+    "within",
+    "directly",
+    "indirectly",
+    "effective",
+    "until",
+    "agreement",
+    "between",
+    "models",
+    "api",
+    "kind",
+    "=",
+    "!=",
+    "[",
+    "]",
+    "(",
+    ")",
+    ",",
+    ":",
+    "\"",
+    "#",
+    "4.2",
+    "2026-01-01",
+    "2026-02-30",
+    "x",
+    "\n",
+];
+
+fn wordy() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(WORDS), 0..60).prop_map(|w| w.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_text_never_panics_the_agreement_parser(text in "\\PC*") {
+        let _ = proviso::parse_agreement("p.contract", &text);
+    }
+
+    #[test]
+    fn language_words_in_any_order_never_panic_the_parser(text in wordy()) {
+        let _ = proviso::parse_agreement("p.contract", &text);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_the_topology_loader(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        if let Ok(text) = proviso::topology::load::utf8("p.yaml", bytes) {
+            let _ = proviso::load_topology("p.yaml", &text);
+        }
+    }
+
+    #[test]
+    fn yaml_like_text_never_panics_the_topology_loader(text in "(nodes|edges|from|to|kind|[a-c]|[:{}\\[\\], \\n-]|&a|\\*a|!!str|---){0,80}") {
+        let _ = proviso::load_topology("p.yaml", &text);
+    }
+
+    #[test]
+    fn generated_agreements_parse_and_check(ag in agreement(), topo in topology()) {
+        let parsed = proviso::parse_agreement("g.contract", &ag);
+        prop_assert!(parsed.is_ok(), "{}\n{}", ag, parsed.err().map(|e| e.to_string()).unwrap_or_default());
+        let topology = proviso::load_topology("g.yaml", &topo);
+        prop_assert!(topology.is_ok(), "{}", topo);
+        if let (Ok(a), Ok(t)) = (parsed, topology) {
+            let report = proviso::check(&a, &t, proviso::Date::from_ymd_opt(2026, 6, 1).expect("date")).report;
+            prop_assert_eq!(report.verdicts.len(), a.clauses.len());
+        }
+    }
+}
+
+const ATTRS: &[&str] = &["kind", "cloud", "zone", "tier"];
+const VALUES: &[&str] = &["model", "app", "azure", "aws", "external", "\"gcp\"", "2"];
+const KINDS: &[&str] = &["api", "session", "data", "inference"];
+
+fn predicate() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        (prop::sample::select(ATTRS), prop::sample::select(VALUES))
+            .prop_map(|(a, v)| format!("{a} = {v}")),
+        (prop::sample::select(ATTRS), prop::sample::select(VALUES))
+            .prop_map(|(a, v)| format!("{a} != {v}")),
+        (
+            prop::sample::select(ATTRS),
+            prop::collection::vec(prop::sample::select(VALUES), 0..3)
+        )
+            .prop_map(|(a, v)| format!("{a} in [{}]", v.join(", "))),
+        (
+            prop::sample::select(ATTRS),
+            prop::collection::vec(prop::sample::select(VALUES), 1..3)
+        )
+            .prop_map(|(a, v)| format!("{a} not in [{}]", v.join(", "))),
+        prop::sample::select(ATTRS).prop_map(|a| format!("has {a}")),
+    ];
+    atom.prop_recursive(3, 12, 2, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|p| format!("not {p}")),
+            inner.clone().prop_map(|p| format!("({p})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} and {b}")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("{a} or {b}")),
+        ]
+    })
+}
+
+/// A selector over the definitions d0..d{n-1}.
+fn selector(n: usize) -> BoxedStrategy<String> {
+    let base = prop_oneof![
+        predicate().prop_map(|p| format!("nodes where {p}")),
+        (0..n.max(1)).prop_map(move |i| if n == 0 {
+            "nodes".to_string()
+        } else {
+            format!("d{i}")
+        }),
+    ];
+    (
+        base,
+        prop::option::of((prop::sample::select(&["or", "except"][..]), predicate())),
+    )
+        .prop_map(|(b, rest)| match rest {
+            Some((op, p)) => format!("{b} {op} nodes where {p}"),
+            None => b,
+        })
+        .boxed()
+}
+
+fn clause(n: usize) -> impl Strategy<Value = String> {
+    let modal = prop::sample::select(&["must", "must not", "shall", "should", "should not"][..]);
+    let kind = prop::sample::select(KINDS);
+    let indirect = prop::sample::select(&["", ", directly or indirectly,"][..]);
+    let forms = prop_oneof![
+        (
+            kind.clone(),
+            selector(n),
+            selector(n),
+            indirect.clone(),
+            modal.clone(),
+            selector(n)
+        )
+            .prop_map(|(k, s, t, i, m, w)| format!(
+                "{k} access from {s} to {t}{i} {m} route via {w}"
+            )),
+        (selector(n), modal.clone(), kind.clone(), selector(n))
+            .prop_map(|(s, m, k, t)| format!("{s} {m} have {k} access to {t}")),
+        (selector(n), modal.clone(), selector(n))
+            .prop_map(|(s, m, t)| format!("{s} {m} depend on {t}")),
+        (selector(n), modal.clone(), selector(n))
+            .prop_map(|(s, m, t)| format!("{s} {m} be hosted on {t}")),
+        (selector(n), modal, predicate()).prop_map(|(s, m, p)| format!("{s} {m} have {p}")),
+        (kind, selector(n), indirect, selector(n))
+            .prop_map(|(k, s, i, w)| format!("{k} from {s}{i} must stay within {w}")),
+    ];
+    let window = prop::sample::select(
+        &[
+            "",
+            " effective 2026-01-01",
+            " effective 2020-02-29 until 2027-01-01",
+        ][..],
+    );
+    (forms, window)
+        .prop_map(|(f, w)| (f, w.to_string()))
+        .prop_map(|(f, w)| format!("{w}: {f}"))
+}
+
+fn agreement() -> impl Strategy<Value = String> {
+    (1usize..4).prop_flat_map(|n| {
+        let defs: Vec<BoxedStrategy<String>> = (0..n).map(|i| selector(i).prop_map(move |s| format!("define d{i} as {s}")).boxed()).collect();
+        (defs, prop::collection::vec(clause(n), 1..5))
+    })
+    .prop_map(|(defs, clauses)| {
+        let mut text = String::from("agreement \"Generated\" between a, b\nin spirit, session and inference count as api\n");
+        for d in defs {
+            text.push_str(&d);
+            text.push('\n');
+        }
+        for (i, c) in clauses.iter().enumerate() {
+            text.push_str(&format!("clause {}{c}\n", i + 1));
+        }
+        text
+    })
+}
+
+fn topology() -> impl Strategy<Value = String> {
+    let node = (prop::sample::select(VALUES), prop::sample::select(VALUES));
+    (
+        prop::collection::vec(node, 1..8),
+        prop::collection::vec((0usize..8, 0usize..8, prop::sample::select(KINDS)), 0..16),
+    )
+        .prop_map(|(nodes, edges)| {
+            let mut text = String::from("nodes:\n");
+            for (i, (k, c)) in nodes.iter().enumerate() {
+                text.push_str(&format!("  n{i}: {{kind: {k}, cloud: {c}}}\n"));
+            }
+            text.push_str("edges:\n");
+            for (a, b, k) in edges {
+                text.push_str(&format!(
+                    "  - {{from: n{}, to: n{}, kind: {k}}}\n",
+                    a % nodes.len(),
+                    b % nodes.len()
+                ));
+            }
+            text
+        })
+}
