@@ -131,12 +131,8 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())
 }
 
-fn write_error(path: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error(format!(
-        "cannot write `{}`: {}",
-        path.display(),
-        io_reason(e)
-    ))
+fn write_error(path: &Path, e: &std::io::Error) -> String {
+    format!("cannot write `{}`: {}", path.display(), io_reason(e))
 }
 
 /// An I/O error in words, without the OS's capitalisation and error code.
