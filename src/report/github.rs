@@ -139,3 +139,42 @@ mod tests {
         assert_eq!(out, "::warning title=t%3A1::m%0An\n");
     }
 }
+
+#[cfg(test)]
+mod waiver_and_baseline_tests {
+    use super::super::testdoc;
+
+    #[test]
+    fn accepted_findings_are_notices_and_new_ones_errors() {
+        let out = super::render(&testdoc::document());
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[0].starts_with(
+                "::notice file=t.yaml,line=11,col=5,title=clause W1 Title of W1 (breached)::"
+            ),
+            "{out}"
+        );
+        assert!(lines[0].contains("%0Awaived: legacy path, migration ticket OPS-12 (approved by security@example.com, until 2027-01-31; proviso-waivers.yaml:4:5)"), "{out}");
+        assert!(
+            lines[1].starts_with("::error file=t.yaml,line=20,"),
+            "{out}"
+        );
+        assert!(
+            lines[2].starts_with("::notice file=t.yaml,line=30,"),
+            "{out}"
+        );
+        assert!(
+            lines[2].ends_with("%0Aunchanged since the baseline"),
+            "{out}"
+        );
+        assert_eq!(
+            lines[3],
+            "::warning file=proviso-waivers.yaml,line=9,col=5,title=expired waiver::the waiver for clause X9 on `*.yaml` expired on 2026-01-01 and waives nothing"
+        );
+        assert_eq!(
+            lines[4],
+            "::warning file=proviso-waivers.yaml,line=15,col=5,title=stale waiver::the waiver for clause X8 on `other.yaml` matched no finding"
+        );
+        assert_eq!(lines.len(), 5);
+    }
+}

@@ -69,7 +69,9 @@ fn suite(r: &Report, strict: bool) -> TestSuite {
         }
         let n = r.warnings.len();
         let message = format!("{n} warning{}", if n == 1 { "" } else { "s" });
-        s.add_test_case(gated("warnings", strict, "warnings", &message, text));
+        let mut tc = gated("warnings", strict, "warnings", &message, text);
+        tc.set_classname(r.topology.clone());
+        s.add_test_case(tc);
     }
     s
 }
@@ -200,4 +202,54 @@ fn waivers(doc: &Document, strict: bool) -> TestSuite {
         s.add_test_case(tc);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testdoc;
+
+    #[test]
+    fn an_accepted_clause_passes_with_a_property_and_the_other_fails() {
+        let xml = super::render(&testdoc::document(), false);
+        let w1 = xml
+            .split("<testcase name=\"W1 Title of W1\"")
+            .nth(1)
+            .and_then(|s| s.split("</testcase>").next())
+            .expect("W1 is a test case");
+        assert!(!w1.contains("<failure"), "{w1}");
+        assert!(
+            w1.contains("<property name=\"accepted\" value=\"waived\"/>"),
+            "{w1}"
+        );
+        assert!(w1.contains("waived: legacy path, migration ticket OPS-12 (approved by security@example.com, until 2027-01-31"), "{w1}");
+        let b1 = xml
+            .split("<testcase name=\"B1 Title of B1\"")
+            .nth(1)
+            .and_then(|s| s.split("</testcase>").next())
+            .expect("B1 is a test case");
+        assert!(
+            b1.contains("<failure message=\"breached (letter binds; must): 2 witnesses\""),
+            "{b1}"
+        );
+        assert!(b1.contains("unchanged since the baseline"), "{b1}");
+    }
+
+    #[test]
+    fn a_stale_waiver_fails_only_under_strict() {
+        let doc = testdoc::document();
+        let lax = super::render(&doc, false);
+        let strict = super::render(&doc, true);
+        let stale = "<testcase name=\"waiver X8 on other.yaml\"";
+        let body = |xml: &str| {
+            xml.split(stale)
+                .nth(1)
+                .and_then(|s| s.split("</testcase>").next())
+                .map(str::to_string)
+                .expect("the stale waiver is a test case")
+        };
+        assert!(!body(&lax).contains("<failure"));
+        assert!(body(&strict).contains("<failure message=\"matched no finding\" type=\"stale\">"));
+        assert!(lax.contains("<testsuite name=\"baseline baseline.json\""));
+        assert!(lax.contains("<property name=\"fixed\" value=\"1\"/>"));
+    }
 }

@@ -110,10 +110,10 @@ fn clause(r: &Report, v: &ClauseVerdict, out: &mut String) {
     let Some((reading, result)) = findings::deciding(v) else {
         return;
     };
-    let kinds = if result.kinds.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", text(&result.kinds.join(", ")))
+    let kinds = match (result.kinds.is_empty(), v.form.as_str()) {
+        (_, "hosting" | "attribute") => String::new(),
+        (true, _) => " (all edges)".to_string(),
+        (false, _) => format!(" ({})", text(&result.kinds.join(", "))),
     };
     let n = result.witnesses.len();
     let lead = match v.verdict {
@@ -377,5 +377,75 @@ fn capitalised(s: &str) -> String {
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::model::{Hop, Witness};
+    use super::super::testdoc;
+    use super::*;
+    use crate::source::Location;
+
+    #[test]
+    fn mermaid_uses_generated_ids_and_escapes_labels() {
+        let at = Location {
+            file: "t.yaml".to_string(),
+            line: 1,
+            column: 1,
+        };
+        let hop = |from: &str, to: &str, kind: &str| Hop {
+            from: from.to_string(),
+            to: to.to_string(),
+            kind: kind.to_string(),
+            location: at.clone(),
+        };
+        let w = Witness {
+            nodes: vec![],
+            hops: vec![
+                hop("end", "a \"b\" <c>", "x|y"),
+                hop("a \"b\" <c>", "#1;`z`", "api"),
+            ],
+            location: at.clone(),
+            waiver: None,
+            baseline: None,
+        };
+        assert_eq!(
+            mermaid(&w),
+            "flowchart LR\n  n0[\"end\"]\n  n1[\"a #quot;b#quot; #lt;c#gt;\"]\n  n0 -->|\"x#124;y\"| n1\n  n2[\"#35;1;#96;z#96;\"]\n  n1 -->|\"api\"| n2\n"
+        );
+    }
+
+    #[test]
+    fn code_spans_and_text_hold_any_input() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x`"), "`` `x` ``");
+        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(text("a_b *c* <d>\nx|y"), "a\\_b \\*c\\* \\<d\\> x\\|y");
+    }
+
+    #[test]
+    fn waivers_and_baselines_are_shown() {
+        let md = render(&testdoc::document());
+        assert!(
+            md.contains("| W1 | Title of W1 | breached (accepted) | letter |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| B1 | Title of B1 | **breached** | letter |"),
+            "{md}"
+        );
+        assert!(md.contains("(waived until 2027-01-31 by security@example.com: legacy path, migration ticket OPS-12)"), "{md}");
+        assert!(md.contains("### Waived findings (1)\n\n- clause W1: `app --api--> gw --api--> model`: legacy path"), "{md}");
+        assert!(
+            md.contains("`app --api--> model` at `t.yaml:20:5` (new since the baseline)"),
+            "{md}"
+        );
+        assert!(
+            md.contains("`rival --api--> model` at `t.yaml:30:5` (unchanged since the baseline)"),
+            "{md}"
+        );
+        assert!(md.contains("## Waivers that waived nothing (2)\n\n- clause X9 on `*.yaml`, witness `app`: expired on 2026-01-01 (`proviso-waivers.yaml:9:5`)\n- clause X8 on `other.yaml`: stale: matched no finding (`proviso-waivers.yaml:15:5`)"), "{md}");
+        assert!(md.contains("## Baseline `baseline.json`\n\n1 new, 1 unchanged, 1 fixed, 0 stale.\n\nFixed:\n\n- clause B1 in `t.yaml`: `old model`"), "{md}");
     }
 }

@@ -14,6 +14,8 @@ pub mod junit;
 pub mod markdown;
 pub mod model;
 pub mod sarif;
+#[cfg(test)]
+mod testdoc;
 
 use crate::diag::Diagnostic;
 

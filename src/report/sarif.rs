@@ -116,7 +116,7 @@ fn rule(id: &str, v: &ClauseVerdict) -> ReportingDescriptor {
         .id(id)
         .name(pascal_case(&short))
         .short_description(&sentence(&short))
-        .full_description(&sentence(&v.text))
+        .full_description(&with_period(&v.text))
         .help(&help)
         .default_configuration(
             ReportingConfiguration::builder()
@@ -366,6 +366,15 @@ fn sentence(text: &str) -> String {
     s
 }
 
+/// The clause text as written (not capitalised), ending with a period.
+fn with_period(text: &str) -> String {
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
 /// `API access to models routes via Azure` -> `ApiAccessToModelsRoutesViaAzure`;
 /// prefixed with `Clause` when it would start with a digit.
 fn pascal_case(text: &str) -> String {
@@ -414,5 +423,59 @@ mod tests {
         assert_eq!(uri("fixtures/a b#1.yaml"), "fixtures/a%20b%231.yaml");
         assert_eq!(uri("dir\\x.yaml"), "dir/x.yaml");
         assert_eq!(uri("ü.yaml"), "%C3%BC.yaml");
+    }
+}
+
+#[cfg(test)]
+mod waiver_and_baseline_tests {
+    use super::super::testdoc;
+    use serde_json::Value;
+
+    fn log() -> Value {
+        serde_json::from_str(&super::render(&testdoc::document())).expect("valid json")
+    }
+
+    #[test]
+    fn a_waived_witness_is_an_external_accepted_suppression() {
+        let log = log();
+        let r = &log["runs"][0]["results"][0];
+        assert_eq!(r["ruleId"], "W1");
+        let s = &r["suppressions"][0];
+        assert_eq!(s["kind"], "external");
+        assert_eq!(s["status"], "accepted");
+        assert_eq!(s["justification"], "legacy path, migration ticket OPS-12");
+        assert_eq!(s["properties"]["approvedBy"], "security@example.com");
+        assert_eq!(s["properties"]["expires"], "2027-01-31");
+        assert_eq!(
+            s["location"]["physicalLocation"]["artifactLocation"]["uri"],
+            "proviso-waivers.yaml"
+        );
+        assert_eq!(r["properties"]["accepted"], true);
+    }
+
+    #[test]
+    fn baseline_states_and_summary_are_carried() {
+        let log = log();
+        let results = &log["runs"][0]["results"];
+        assert_eq!(results[1]["baselineState"], "new");
+        assert_eq!(results[2]["baselineState"], "unchanged");
+        assert!(results[1].get("suppressions").is_none());
+        let b = &log["runs"][0]["properties"]["baseline"];
+        assert_eq!(b["file"], "baseline.json");
+        assert_eq!(b["fixed"][0]["nodes"][0], "old");
+    }
+
+    #[test]
+    fn waivers_that_waived_nothing_are_notifications() {
+        let log = log();
+        let notes = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+        assert_eq!(
+            notes[0]["message"]["text"],
+            "The waiver for clause X9 on `*.yaml` expired on 2026-01-01 and waives nothing."
+        );
+        assert_eq!(
+            notes[1]["message"]["text"],
+            "The waiver for clause X8 on `other.yaml` matched no finding."
+        );
     }
 }

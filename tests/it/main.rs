@@ -6,10 +6,12 @@
 //!   library, one sentence per test;
 //! - `grammar`: every construct of the clause language, and the words of
 //!   its syntax errors;
-//! - `errors`: every error and warning message, snapshot with its location.
+//! - `errors`: every error and warning message, snapshot with its location;
+//! - `formats`: SARIF, JUnit, GitHub and Markdown output, `--output`.
 
 mod cli;
 mod engine;
 mod errors;
+mod formats;
 mod grammar;
 mod support;
