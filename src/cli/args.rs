@@ -43,6 +43,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Write the chosen format to FILE; the terminal (stdout) gets the human view.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
     /// Also fail (exit 1) on contested clauses, should breaches and warnings.
     #[arg(long)]
     pub strict: bool,
@@ -59,6 +63,28 @@ pub enum Format {
     Human,
     /// The stable JSON report.
     Json,
+    /// SARIF 2.1.0, for code scanning (GitHub, IDEs).
+    Sarif,
+    /// JUnit XML: a test suite per topology, a test case per clause.
+    Junit,
+    /// GitHub Actions annotations, plus a job summary in $GITHUB_STEP_SUMMARY.
+    Github,
+    /// A Markdown report for a pull-request comment, with Mermaid diagrams.
+    Markdown,
+}
+
+impl From<Format> for proviso::report::Format {
+    fn from(f: Format) -> Self {
+        use proviso::report::Format as F;
+        match f {
+            Format::Human => F::Human,
+            Format::Json => F::Json,
+            Format::Sarif => F::Sarif,
+            Format::Junit => F::Junit,
+            Format::Github => F::Github,
+            Format::Markdown => F::Markdown,
+        }
+    }
 }
 
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {

@@ -72,23 +72,77 @@ fn check(args: &CheckArgs) -> Exit {
         );
         return Exit::Input;
     }
-    let mut out = anstream::stdout();
+    if let Err(message) = write_output(args, &doc, &warnings, color) {
+        let mut err = anstream::stderr();
+        let _ = write!(
+            err,
+            "{}",
+            render::render(&[Diagnostic::error(message)], color)
+        );
+        return Exit::Input;
+    }
+    exit_code(&doc, args.strict)
+}
+
+/// Writes the report: the chosen format to stdout, or with `--output` to
+/// the file while stdout gets the human view; the GitHub format also
+/// appends its Markdown job summary to `$GITHUB_STEP_SUMMARY` when set.
+fn write_output(
+    args: &CheckArgs,
+    doc: &Document,
+    warnings: &[Diagnostic],
+    color: bool,
+) -> Result<(), String> {
+    let format = proviso::report::Format::from(args.format);
+    let terminal = if args.output.is_some() {
+        Format::Human
+    } else {
+        args.format
+    };
+    if let Some(path) = &args.output {
+        let text = proviso::report::render(format, doc, args.strict, false);
+        std::fs::write(path, text).map_err(|e| write_error(path, &e))?;
+    }
+    if terminal == Format::Human && !warnings.is_empty() {
+        let _ = write!(anstream::stderr(), "{}", render::render(warnings, color));
+    }
     let out_color =
         anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    match args.format {
-        Format::Human => {
-            if !warnings.is_empty() {
-                let mut err = anstream::stderr();
-                let _ = write!(err, "{}", render::render(&warnings, color));
-            }
-            let _ = write!(out, "{}", proviso::report::human::render(&doc, out_color));
-        }
-        Format::Json => {
-            let _ = write!(out, "{}", proviso::report::json::render(&doc));
-        }
-    }
+    let text = proviso::report::render(terminal.into(), doc, args.strict, out_color);
+    let mut out = anstream::stdout();
+    let _ = write!(out, "{text}");
     let _ = out.flush();
-    exit_code(&doc, args.strict)
+    if args.format == Format::Github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
+    {
+        let path = PathBuf::from(summary);
+        let md =
+            proviso::report::render(proviso::report::Format::Markdown, doc, args.strict, false);
+        append(&path, &md).map_err(|e| write_error(&path, &e))?;
+    }
+    Ok(())
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+fn write_error(path: &Path, e: &std::io::Error) -> String {
+    format!("cannot write `{}`: {}", path.display(), io_reason(e))
+}
+
+/// An I/O error in words, without the OS's capitalisation and error code.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "the directory does not exist".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
+        _ => e.to_string().to_lowercase(),
+    }
 }
 
 /// The agreement for a topology: `--agreement`, else its `agreement:` key

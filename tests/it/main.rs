@@ -8,12 +8,14 @@
 //!   its syntax errors;
 //! - `errors`: every error and warning message, snapshot with its location;
 //! - `bad`: the adversarial corpus, which must never crash or hang proviso;
-//! - `props`: property tests, random inputs that must never panic.
+//! - `props`: property tests, random inputs that must never panic;
+//! - `formats`: SARIF, JUnit, GitHub and Markdown output, `--output`.
 
 mod bad;
 mod cli;
 mod engine;
 mod errors;
+mod formats;
 mod grammar;
 mod props;
 mod support;

@@ -1,0 +1,180 @@
+//! Findings: the witnesses that decide a verdict, one by one.
+//!
+//! The line-oriented formats (SARIF, GitHub annotations, JUnit, Markdown)
+//! all report "one thing per witness". Which witnesses count, how severe
+//! each is and the one sentence that describes it are decided here once,
+//! so the formats cannot drift apart on what a contested or a waived
+//! finding means.
+
+use std::fmt::Write as _;
+
+use super::model::{
+    BaselineState, ClauseVerdict, Document, Level, Reading, ReadingResult, Report, Verdict, Witness,
+};
+
+/// One witness of the reading that decides a clause's verdict.
+#[derive(Debug, Clone, Copy)]
+pub struct Finding<'a> {
+    /// The report (topology) it is in.
+    pub report: &'a Report,
+    /// The clause's verdict.
+    pub verdict: &'a ClauseVerdict,
+    /// The reading the witness belongs to.
+    pub reading: Reading,
+    /// The witness.
+    pub witness: &'a Witness,
+}
+
+/// How loudly a finding is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// A contested `should` clause, or an accepted finding.
+    Note,
+    /// A `should` breach, or a contested `must`/`shall` clause.
+    Warning,
+    /// A `must`/`shall` breach.
+    Error,
+}
+
+impl Severity {
+    /// `error`, `warning`, `note`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+/// Every finding of the document, report by report, clause by clause.
+pub fn all(doc: &Document) -> impl Iterator<Item = Finding<'_>> {
+    doc.reports
+        .iter()
+        .flat_map(|r| r.verdicts.iter().flat_map(move |v| of_clause(r, v)))
+}
+
+/// The findings of one clause.
+pub fn of_clause<'a>(
+    report: &'a Report,
+    verdict: &'a ClauseVerdict,
+) -> impl Iterator<Item = Finding<'a>> {
+    deciding(verdict)
+        .into_iter()
+        .flat_map(move |(reading, result)| {
+            result.witnesses.iter().map(move |witness| Finding {
+                report,
+                verdict,
+                reading,
+                witness,
+            })
+        })
+}
+
+/// The reading whose witnesses decide a verdict: the binding reading of a
+/// breached clause, the failing (non-binding) reading of a contested one,
+/// none for a clause that holds or is not in force.
+pub fn deciding(v: &ClauseVerdict) -> Option<(Reading, &ReadingResult)> {
+    let r = match v.verdict {
+        Verdict::Holds | Verdict::NotInForce => return None,
+        Verdict::Breached => v.binding,
+        Verdict::Contested => other(v.binding),
+    };
+    let result = reading(v, r)?;
+    (!result.holds).then_some((r, result))
+}
+
+/// The other reading.
+pub fn other(r: Reading) -> Reading {
+    match r {
+        Reading::Letter => Reading::Spirit,
+        Reading::Spirit => Reading::Letter,
+    }
+}
+
+/// One reading's result, absent when the clause is not in force.
+pub fn reading(v: &ClauseVerdict, r: Reading) -> Option<&ReadingResult> {
+    match r {
+        Reading::Letter => v.letter.as_ref(),
+        Reading::Spirit => v.spirit.as_ref(),
+    }
+}
+
+/// `4.2 "API access to models routes via Azure"`, or the id alone.
+pub fn clause_label(v: &ClauseVerdict) -> String {
+    match &v.title {
+        Some(t) => format!("{} \"{t}\"", v.clause),
+        None => v.clause.clone(),
+    }
+}
+
+/// The severity of a verdict's findings before waivers and baselines:
+/// must/shall breaches are errors, should breaches and contested
+/// must/shall clauses warnings, contested should clauses notes.
+pub fn verdict_severity(v: &ClauseVerdict) -> Severity {
+    match (v.verdict, v.level) {
+        (Verdict::Breached, Level::Error) => Severity::Error,
+        (Verdict::Breached, Level::Warning) | (Verdict::Contested, Level::Error) => {
+            Severity::Warning
+        }
+        _ => Severity::Note,
+    }
+}
+
+impl Finding<'_> {
+    /// Whether a waiver or the baseline keeps this finding from failing.
+    pub fn accepted(&self) -> bool {
+        self.witness.waiver.is_some() || self.witness.baseline == Some(BaselineState::Unchanged)
+    }
+
+    /// The severity, lowered to a note when the finding is accepted.
+    pub fn severity(&self) -> Severity {
+        if self.accepted() {
+            Severity::Note
+        } else {
+            verdict_severity(self.verdict)
+        }
+    }
+
+    /// One sentence (no final period) saying what the witness shows: the
+    /// verdict, both readings when contested, and the path.
+    pub fn sentence(&self) -> String {
+        let v = self.verdict;
+        let mut s = format!("clause {} is {}", clause_label(v), v.verdict.as_str());
+        if v.verdict == Verdict::Contested {
+            let _ = write!(
+                s,
+                ": {} holds{} and binds, but {} fails{}",
+                v.binding.label(),
+                kinds(v, v.binding),
+                self.reading.label(),
+                kinds(v, self.reading)
+            );
+        } else {
+            let _ = write!(s, " ({} binds; {})", v.binding.as_str(), v.modal);
+        }
+        let _ = write!(s, ": {}", super::human::path_text(self.witness));
+        s
+    }
+
+    /// What accepts this finding, if anything: `waived by ...` or
+    /// `unchanged since the baseline`.
+    pub fn acceptance(&self) -> Option<String> {
+        if let Some(w) = &self.witness.waiver {
+            return Some(format!(
+                "waived: {} (approved by {}, until {}; {})",
+                w.reason, w.approved_by, w.expires, w.location
+            ));
+        }
+        (self.witness.baseline == Some(BaselineState::Unchanged))
+            .then(|| "unchanged since the baseline".to_string())
+    }
+}
+
+/// ` (api, session)` for a reading that follows some kinds, else nothing.
+fn kinds(v: &ClauseVerdict, r: Reading) -> String {
+    match reading(v, r) {
+        Some(res) if !res.kinds.is_empty() => format!(" ({})", res.kinds.join(", ")),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,255 @@
+//! JUnit XML, for the test-report views of CI systems (GitLab, Jenkins...).
+//!
+//! A CI system already knows how to show failing tests, so each topology is
+//! a test suite and each clause a test case named `CLAUSE-ID title`. What
+//! fails mirrors the exit code: a must/shall breach is a failure; a should
+//! breach, a contested clause and the input warnings are failures only
+//! under `--strict` and otherwise pass with properties saying why they are
+//! worth a look; a clause not in force is skipped; an accepted clause
+//! (every finding waived or in the baseline) passes with an `accepted`
+//! property. Built with `quick-junit`, without timestamps or durations, so
+//! the same input gives the same bytes.
+
+use std::fmt::Write as _;
+
+use quick_junit::{
+    NonSuccessKind, Property, Report as JunitReport, TestCase, TestCaseStatus, TestSuite,
+};
+
+use super::findings::{self, Finding};
+use super::model::{ClauseVerdict, Document, Level, Report, Verdict, WaiverState};
+
+/// The document as JUnit XML with a final newline.
+pub fn render(doc: &Document, strict: bool) -> String {
+    let mut junit = JunitReport::new("proviso");
+    for r in &doc.reports {
+        junit.add_test_suite(suite(r, strict));
+    }
+    if !doc.waivers.is_empty() {
+        junit.add_test_suite(waivers(doc, strict));
+    }
+    if let Some(b) = &doc.baseline {
+        let mut s = TestSuite::new(format!("baseline {}", b.file));
+        s.add_properties([
+            Property::new("new", b.new.to_string()),
+            Property::new("unchanged", b.unchanged.to_string()),
+            Property::new("fixed", b.fixed.len().to_string()),
+            Property::new("stale", b.stale.len().to_string()),
+        ]);
+        junit.add_test_suite(s);
+    }
+    let mut s = junit
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- cannot write junit: {e} -->"));
+    s.push('\n');
+    s
+}
+
+fn suite(r: &Report, strict: bool) -> TestSuite {
+    let mut s = TestSuite::new(r.topology.clone());
+    s.add_property(Property::new("agreement", r.agreement.clone()));
+    s.add_property(Property::new("as-of", r.as_of.clone()));
+    if let Some(n) = &r.name {
+        s.add_property(Property::new("name", n.clone()));
+    }
+    for v in &r.verdicts {
+        s.add_test_case(case(r, v, strict));
+    }
+    if !r.warnings.is_empty() {
+        let mut text = String::new();
+        for w in &r.warnings {
+            match &w.location {
+                Some(l) => {
+                    let _ = writeln!(text, "{l}: {}", w.message);
+                }
+                None => {
+                    let _ = writeln!(text, "{}", w.message);
+                }
+            }
+        }
+        let n = r.warnings.len();
+        let message = format!("{n} warning{}", if n == 1 { "" } else { "s" });
+        let mut tc = gated("warnings", strict, "warnings", &message, text);
+        tc.set_classname(r.topology.clone());
+        s.add_test_case(tc);
+    }
+    s
+}
+
+fn case(r: &Report, v: &ClauseVerdict, strict: bool) -> TestCase {
+    let name = match &v.title {
+        Some(t) => format!("{} {t}", v.clause),
+        None => v.clause.clone(),
+    };
+    let mut tc = match v.verdict {
+        Verdict::Holds => TestCase::new(name, TestCaseStatus::success()),
+        Verdict::NotInForce => {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(format!("not in force as of {}", r.as_of));
+            TestCase::new(name, status)
+        }
+        Verdict::Breached | Verdict::Contested => {
+            let fails = !v.accepted
+                && (strict || (v.verdict == Verdict::Breached && v.level == Level::Error));
+            gated(
+                &name,
+                fails,
+                v.verdict.as_str(),
+                &headline(v),
+                witnesses(r, v),
+            )
+        }
+    };
+    tc.set_classname(r.topology.clone());
+    tc.add_properties([
+        Property::new("verdict", v.verdict.as_str()),
+        Property::new("binding", v.binding.as_str()),
+        Property::new("modal", v.modal.clone()),
+    ]);
+    if v.accepted {
+        tc.add_property(Property::new("accepted", acceptance(r, v)));
+    }
+    tc
+}
+
+/// A failure when `fails`, else a passing case whose text is kept as
+/// system-out and whose message as a `finding` property.
+fn gated(name: &str, fails: bool, ty: &str, message: &str, text: String) -> TestCase {
+    if fails {
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        status
+            .set_type(ty)
+            .set_message(message)
+            .set_description(text);
+        return TestCase::new(name, status);
+    }
+    let mut tc = TestCase::new(name, TestCaseStatus::success());
+    tc.add_property(Property::new("finding", message));
+    tc.set_system_out(text);
+    tc
+}
+
+/// `breached (spirit binds; must): 2 witnesses`, or for a contested clause
+/// which reading holds and which fails.
+fn headline(v: &ClauseVerdict) -> String {
+    let n = findings::deciding(v).map_or(0, |(_, r)| r.witnesses.len());
+    let count = format!("{n} witness{}", if n == 1 { "" } else { "es" });
+    match v.verdict {
+        Verdict::Contested => format!(
+            "contested: {} holds and binds, {} fails: {count}",
+            v.binding.label(),
+            findings::other(v.binding).label()
+        ),
+        _ => format!(
+            "{} ({} binds; {}): {count}",
+            v.verdict.as_str(),
+            v.binding.as_str(),
+            v.modal
+        ),
+    }
+}
+
+/// The clause text, its location, and every witness path with its hops'
+/// locations and what accepts it.
+fn witnesses(r: &Report, v: &ClauseVerdict) -> String {
+    let mut text = format!("{}\n  --> {}\n", v.text, v.location);
+    for f in findings::of_clause(r, v) {
+        let _ = writeln!(text, "{}", super::human::path_text(f.witness));
+        // A node or one-hop path has one location; a longer path one per hop.
+        if f.witness.hops.len() <= 1 {
+            let _ = writeln!(text, "  --> {}", f.witness.location);
+        }
+        for h in f.witness.hops.iter().filter(|_| f.witness.hops.len() > 1) {
+            let _ = writeln!(
+                text,
+                "  {} --{}--> {}: {}",
+                h.from, h.kind, h.to, h.location
+            );
+        }
+        if let Some(a) = f.acceptance() {
+            let _ = writeln!(text, "  {a}");
+        }
+    }
+    text
+}
+
+/// Why an accepted clause passes: waived, in the baseline, or both.
+fn acceptance(r: &Report, v: &ClauseVerdict) -> &'static str {
+    let all: Vec<Finding<'_>> = findings::of_clause(r, v).collect();
+    let waived = all.iter().any(|f| f.witness.waiver.is_some());
+    let baseline = all.iter().any(|f| f.witness.waiver.is_none());
+    match (waived, baseline) {
+        (true, false) => "waived",
+        (false, true) => "baseline",
+        _ => "waived and baseline",
+    }
+}
+
+/// Waivers that waived nothing: a stale one fails under `--strict`, an
+/// expired one is reported (its findings fail in their own clauses).
+fn waivers(doc: &Document, strict: bool) -> TestSuite {
+    let mut s = TestSuite::new("waivers");
+    for w in &doc.waivers {
+        let name = format!("waiver {} on {}", w.clause, w.topology);
+        let (state, message) = match w.state {
+            WaiverState::Stale => ("stale", "matched no finding".to_string()),
+            WaiverState::Expired => ("expired", format!("expired on {}", w.expires)),
+        };
+        let fails = strict && w.state == WaiverState::Stale;
+        let mut tc = gated(&name, fails, state, &message, format!("{}\n", w.location));
+        tc.add_property(Property::new("state", state));
+        tc.add_property(Property::new("expires", w.expires.clone()));
+        s.add_test_case(tc);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testdoc;
+
+    #[test]
+    fn an_accepted_clause_passes_with_a_property_and_the_other_fails() {
+        let xml = super::render(&testdoc::document(), false);
+        let w1 = xml
+            .split("<testcase name=\"W1 Title of W1\"")
+            .nth(1)
+            .and_then(|s| s.split("</testcase>").next())
+            .expect("W1 is a test case");
+        assert!(!w1.contains("<failure"), "{w1}");
+        assert!(
+            w1.contains("<property name=\"accepted\" value=\"waived\"/>"),
+            "{w1}"
+        );
+        assert!(w1.contains("waived: legacy path, migration ticket OPS-12 (approved by security@example.com, until 2027-01-31"), "{w1}");
+        let b1 = xml
+            .split("<testcase name=\"B1 Title of B1\"")
+            .nth(1)
+            .and_then(|s| s.split("</testcase>").next())
+            .expect("B1 is a test case");
+        assert!(
+            b1.contains("<failure message=\"breached (letter binds; must): 2 witnesses\""),
+            "{b1}"
+        );
+        assert!(b1.contains("unchanged since the baseline"), "{b1}");
+    }
+
+    #[test]
+    fn a_stale_waiver_fails_only_under_strict() {
+        let doc = testdoc::document();
+        let lax = super::render(&doc, false);
+        let strict = super::render(&doc, true);
+        let stale = "<testcase name=\"waiver X8 on other.yaml\"";
+        let body = |xml: &str| {
+            xml.split(stale)
+                .nth(1)
+                .and_then(|s| s.split("</testcase>").next())
+                .map(str::to_string)
+                .expect("the stale waiver is a test case")
+        };
+        assert!(!body(&lax).contains("<failure"));
+        assert!(body(&strict).contains("<failure message=\"matched no finding\" type=\"stale\">"));
+        assert!(lax.contains("<testsuite name=\"baseline baseline.json\""));
+        assert!(lax.contains("<property name=\"fixed\" value=\"1\"/>"));
+    }
+}

@@ -1,0 +1,149 @@
+//! The output formats on the fixtures: SARIF, JUnit, GitHub annotations
+//! and Markdown snapshots, `--output`, and the GitHub job summary.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use super::support::{AS_OF, relative, run};
+
+/// Every topology fixture in every new format, as a user runs it.
+#[test]
+fn fixtures_in_every_format() {
+    insta::glob!("../../fixtures", "topologies/*.yaml", |path| {
+        let path = relative(path);
+        for format in ["sarif", "junit", "github", "markdown"] {
+            let out = run(&["check", &path, "--as-of", AS_OF, "--format", format]);
+            insta::assert_snapshot!(format, out);
+        }
+    });
+}
+
+/// A fresh directory under the system temp dir, unique to this test run.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("proviso-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temp dir can be made");
+    dir
+}
+
+#[test]
+fn output_writes_the_format_to_the_file_and_the_human_view_to_stdout() {
+    let dir = temp_dir("output");
+    let file = dir.join("report.sarif");
+    let topo = "fixtures/topologies/frontier-on-aws.yaml";
+    let file_arg = file.to_string_lossy().to_string();
+    let both = run(&[
+        "check", topo, "--as-of", AS_OF, "--format", "sarif", "--output", &file_arg,
+    ]);
+    let human = run(&["check", topo, "--as-of", AS_OF]);
+    assert_eq!(
+        both, human,
+        "stdout, stderr and exit code are the human run's"
+    );
+    let sarif = run(&["check", topo, "--as-of", AS_OF, "--format", "sarif"]);
+    let written = std::fs::read_to_string(&file).expect("the output file is written");
+    assert!(sarif.contains(&written), "the file holds the SARIF log");
+    assert!(written.starts_with("{\n  \"$schema\""), "{written}");
+    std::fs::remove_dir_all(&dir).expect("the temp dir can be removed");
+}
+
+#[test]
+fn an_unwritable_output_is_an_input_error() {
+    let out = run(&[
+        "check",
+        "fixtures/topologies/azure-routed.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "junit",
+        "--output",
+        "fixtures/no-such-dir/report.xml",
+    ]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(
+        out.contains(
+            "error: cannot write `fixtures/no-such-dir/report.xml`: the directory does not exist"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn github_appends_the_markdown_report_to_the_step_summary() {
+    let dir = temp_dir("summary");
+    let summary = dir.join("summary.md");
+    std::fs::write(&summary, "earlier step\n").expect("the summary file is written");
+    let args = [
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+    ];
+    let github = |env: Option<&PathBuf>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_proviso"));
+        cmd.args(args)
+            .args(["--format", "github"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .env_remove("GITHUB_STEP_SUMMARY");
+        if let Some(p) = env {
+            cmd.env("GITHUB_STEP_SUMMARY", p);
+        }
+        cmd.output().expect("the proviso binary runs")
+    };
+    let with = github(Some(&summary));
+    let without = github(None);
+    assert_eq!(
+        with.stdout, without.stdout,
+        "stdout does not depend on the env"
+    );
+    assert_eq!(with.status.code(), Some(1));
+    let markdown = run(&[&args[..], &["--format", "markdown"]].concat());
+    let written = std::fs::read_to_string(&summary).expect("the summary is readable");
+    let appended = written
+        .strip_prefix("earlier step\n")
+        .expect("earlier content is kept");
+    assert!(appended.starts_with("# proviso report\n"), "{appended}");
+    assert!(
+        markdown.contains(appended),
+        "the summary is the markdown report"
+    );
+    std::fs::remove_dir_all(&dir).expect("the temp dir can be removed");
+}
+
+#[test]
+fn junit_fails_contested_clauses_only_under_strict() {
+    let args = [
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "junit",
+    ];
+    let lax = run(&args);
+    let strict = run(&[&args[..], &["--strict"]].concat());
+    let contested = "<failure message=\"contested: the letter holds and binds, the spirit fails";
+    assert!(!lax.contains(contested), "{lax}");
+    assert!(
+        lax.contains("<property name=\"finding\" value=\"contested: the letter holds"),
+        "{lax}"
+    );
+    assert_eq!(strict.matches(contested).count(), 3, "{strict}");
+}
+
+#[test]
+fn new_formats_are_byte_identical_across_runs() {
+    for format in ["sarif", "junit", "github", "markdown"] {
+        let args = [
+            "check",
+            "fixtures/topologies/all-forms.yaml",
+            "fixtures/topologies/frontier-on-aws.yaml",
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+        ];
+        assert_eq!(run(&args), run(&args), "{format}");
+    }
+}
