@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(s.line_col(0), (1, 1));
         assert_eq!(s.line_col(3), (2, 1));
         assert_eq!(s.line_col(5), (2, 2));
-        assert_eq!(s.line_col(9), (3, 1));
+        assert_eq!(s.line_col(8), (3, 1));
         assert_eq!(s.offset(2, 2), 5);
         assert_eq!(s.line_range(4), 3..6);
     }
