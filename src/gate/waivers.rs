@@ -173,9 +173,14 @@ fn parse_error(source: &SourceRef, e: &serde_saphyr::Error) -> Errors {
         .format_message(e.without_snippet())
         .to_string();
     let (message, help) = translate(&raw);
+    // An unknown key is underlined whole.
+    let len = message
+        .strip_prefix("unknown key `")
+        .and_then(|r| r.split('`').next())
+        .map_or(1, str::len);
     let d = Diagnostic::error(message).maybe_help(help);
     let d = match e.location() {
-        Some(loc) => d.at(source, span(source, &loc, 1), "here"),
+        Some(loc) => d.at(source, span(source, &loc, len), "here"),
         None => d,
     };
     d.into()

@@ -204,9 +204,19 @@ fn render_report(r: &Report, p: &Paint, out: &mut String) {
     } else {
         format!("{} breached", s.breached)
     };
+    let waived: usize = r
+        .verdicts
+        .iter()
+        .filter_map(crate::gate::findings::deciding)
+        .map(|d| d.witnesses.iter().filter(|w| w.waiver.is_some()).count())
+        .sum();
+    let waived = match waived {
+        0 => String::new(),
+        n => format!("; {n} finding{} waived", if n == 1 { "" } else { "s" }),
+    };
     let _ = writeln!(
         out,
-        "{} {} hold, {breached}, {} contested, {} not in force; {} warning{}",
+        "{} {} hold, {breached}, {} contested, {} not in force; {} warning{}{waived}",
         p.bold("summary:"),
         s.holds,
         s.contested,
