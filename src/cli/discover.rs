@@ -69,7 +69,10 @@ fn is_glob(path: &Path) -> bool {
 /// sorted by path.
 fn walk(root: &Path, keep: impl Fn(&Path) -> bool) -> Result<Vec<Found>, Diagnostic> {
     let mut files = Vec::new();
-    for entry in ignore::WalkBuilder::new(root).sort_by_file_name(|a, b| a.cmp(b)).build() {
+    for entry in ignore::WalkBuilder::new(root)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build()
+    {
         let entry = entry.map_err(|e| {
             Diagnostic::error(format!(
                 "cannot search `{}`: {}",
@@ -116,7 +119,11 @@ fn glob(pattern: &Path) -> Result<Vec<Found>, Diagnostic> {
     } else {
         root
     };
-    let files = walk(&root, |p| matcher.is_match(proviso::input::display_path(p)))?;
+    let files = if root.exists() {
+        walk(&root, |p| matcher.is_match(proviso::input::display_path(p)))?
+    } else {
+        Vec::new()
+    };
     if files.is_empty() {
         return Err(Diagnostic::error(format!("no file matches `{text}`"))
             .help("check the pattern; `*` stays within a directory, `**` crosses directories"));

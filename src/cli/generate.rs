@@ -28,7 +28,10 @@ pub fn man() -> Exit {
             Exit::Compliant
         }
         Err(e) => {
-            eprintln!("error: cannot render the man page: {}", e.to_string().to_lowercase());
+            eprintln!(
+                "error: cannot render the man page: {}",
+                e.to_string().to_lowercase()
+            );
             Exit::Internal
         }
     }

@@ -142,7 +142,8 @@ impl Run<'_> {
         };
         let max = self.args.max_input_size;
         let agreement = self.agreements.entry(ag_path.clone()).or_insert_with(|| {
-            proviso::input::read(&ag_path, max).and_then(|src| proviso::syntax::parse_agreement(&src))
+            proviso::input::read(&ag_path, max)
+                .and_then(|src| proviso::syntax::parse_agreement(&src))
         });
         let agreement = match agreement {
             Ok(a) => a,
@@ -228,7 +229,11 @@ impl Run<'_> {
             let _ = writeln!(
                 err,
                 "warning: no topology found in the paths given; nothing was checked{}",
-                if self.args.verbose { "" } else { " (`--verbose` says what was skipped)" }
+                if self.args.verbose {
+                    ""
+                } else {
+                    " (`--verbose` says what was skipped)"
+                }
             );
         }
         self.render(color);

@@ -32,6 +32,11 @@ pub fn parse(source: &SourceRef) -> Result<Baseline, Errors> {
             .next()
             .unwrap_or(&message)
             .to_string();
+        let message = if message == "expected value" {
+            "this is not JSON".to_string()
+        } else {
+            message
+        };
         let start = source.offset(e.line(), e.column().max(1));
         let end = (start + 1).min(source.text().len());
         Diagnostic::error(format!(

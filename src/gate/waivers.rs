@@ -125,7 +125,11 @@ fn waiver(source: &SourceRef, w: Spanned<RawWaiver>) -> Result<Waiver, Diagnosti
             "`{}` is not a date such as 2027-03-31",
             w.expires.value
         ))
-        .at(source, value_span(source, &w.expires), "expected YYYY-MM-DD")
+        .at(
+            source,
+            value_span(source, &w.expires),
+            "expected YYYY-MM-DD",
+        )
     })?;
     let witness = match w.witness.map(|s| (s.value, s.referenced)) {
         None => Vec::new(),

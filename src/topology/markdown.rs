@@ -66,7 +66,12 @@ pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Diagnostic> {
     Ok(out)
 }
 
-fn block(doc: &SourceRef, index: usize, fence: usize, body: Option<Span>) -> Result<Block, Diagnostic> {
+fn block(
+    doc: &SourceRef,
+    index: usize,
+    fence: usize,
+    body: Option<Span>,
+) -> Result<Block, Diagnostic> {
     let Some(body) = body.filter(|b| !doc.text()[b.clone()].trim().is_empty()) else {
         let line = doc.line_range(fence);
         return Err(
@@ -122,7 +127,10 @@ mod tests {
         assert_eq!(b.len(), 2);
         assert_eq!(b[0].source.text(), "\n\n\nnodes: {}\n\n\n\n\n\n\n\n\n\n");
         assert_eq!(b[1].index, 2);
-        assert_eq!(b[1].source.line_col(b[1].source.text().find("a:").unwrap()), (12, 3));
+        assert_eq!(
+            b[1].source.line_col(b[1].source.text().find("a:").unwrap()),
+            (12, 3)
+        );
         assert_eq!(b[1].source.path(), "a.md");
     }
 

@@ -6,10 +6,12 @@
 //!   library, one sentence per test;
 //! - `grammar`: every construct of the clause language, and the words of
 //!   its syntax errors;
-//! - `errors`: every error and warning message, snapshot with its location.
+//! - `errors`: every error and warning message, snapshot with its location;
+//! - `gate`: discovery, Markdown docs, waivers, baselines, completions.
 
 mod cli;
 mod engine;
 mod errors;
+mod gate;
 mod grammar;
 mod support;
