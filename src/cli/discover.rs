@@ -10,6 +10,9 @@
 //! globs are matched with `globset`. Every search is sorted by path, and a
 //! file found twice is checked once, so runs are deterministic.
 
+// Diagnostics travel only on the cold error path (as in the library).
+#![allow(clippy::result_large_err)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
