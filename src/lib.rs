@@ -18,13 +18,13 @@
 //! let topology = proviso::load_topology(
 //!     "design.yaml",
 //!     "nodes:
-//!        app: {kind: client}
-//!        gw: {kind: gateway, cloud: azure}
-//!        gpt: {kind: model}
-//!      edges:
-//!        - {from: app, to: gw, kind: api}
-//!        - {from: gw, to: gpt, kind: api}
-//!        - {from: app, to: gpt, kind: inference}",
+//!   app: {kind: client}
+//!   gw: {kind: gateway, cloud: azure}
+//!   gpt: {kind: model}
+//! edges:
+//!   - {from: app, to: gw, kind: api}
+//!   - {from: gw, to: gpt, kind: api}
+//!   - {from: app, to: gpt, kind: inference}",
 //! )?;
 //! let as_of = proviso::Date::from_ymd_opt(2026, 1, 1).unwrap();
 //! let report = proviso::check(&agreement, &topology, as_of).report;
