@@ -3,8 +3,9 @@
 //!
 //! The pipeline is the module list: [`syntax`] turns agreement text into a
 //! checked AST, [`topology`] turns YAML into a graph, [`engine`] judges each
-//! clause and [`report`] renders the result. The binary is a thin layer of
-//! argument parsing and file reading over these.
+//! clause and [`report`] renders the result; [`gate`] applies waivers and
+//! a baseline to a report for CI. The binary is a thin layer of argument
+//! parsing, file discovery and file reading over these.
 //!
 //! ```
 //! let agreement = proviso::parse_agreement(
@@ -40,6 +41,7 @@
 
 pub mod diag;
 pub mod engine;
+pub mod gate;
 pub mod input;
 pub mod report;
 pub mod source;

@@ -22,12 +22,30 @@ pub enum Command {
     /// (with --strict, also contested clauses, should breaches and
     /// warnings), 2 on invalid input or usage, 3 on an internal error.
     Check(CheckArgs),
+    /// Print a shell completion script, generated from these definitions.
+    ///
+    /// For bash: `proviso completions bash > ~/.local/share/bash-completion/completions/proviso`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these definitions.
+    ///
+    /// Install it with `proviso man > ~/.local/share/man/man1/proviso.1`.
+    Man,
 }
 
 /// `proviso check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Topology files (YAML).
+    /// Topology files, directories or globs.
+    ///
+    /// A file is always checked: YAML, JSON or a Markdown doc (its
+    /// `proviso` blocks). A directory is searched recursively (hidden and
+    /// git-ignored files skipped) for YAML and JSON files whose top level
+    /// has `nodes`, and Markdown docs with a `proviso` block; a quoted glob
+    /// such as `'docs/**/*.md'` picks files the same way.
     #[arg(required = true, value_name = "TOPOLOGY")]
     pub topologies: Vec<PathBuf>,
 
@@ -47,9 +65,26 @@ pub struct CheckArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Also fail (exit 1) on contested clauses, should breaches and warnings.
+    /// Also fail (exit 1) on contested clauses, should breaches, warnings
+    /// and expired or stale waivers.
     #[arg(long)]
     pub strict: bool,
+
+    /// Waivers to apply; default: `proviso-waivers.yaml` beside each agreement, if present.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+
+    /// An earlier JSON report: only findings not in it fail the gate.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write this run's JSON report to FILE, for a later `--baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Say on stderr which files a directory or glob search skipped, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// Largest input file accepted, such as 512MiB or 2GiB.
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]

@@ -8,6 +8,8 @@
 //! `RUST_BACKTRACE` is set.
 
 mod args;
+mod discover;
+mod generate;
 mod run;
 
 use std::process::ExitCode;

@@ -1,87 +1,251 @@
-//! `proviso check`: read, parse, load, check, report.
+//! `proviso check`: find, read, parse, load, check, gate, report.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use proviso::diag::render;
-use proviso::{Agreement, Diagnostic, Document, Errors, Level, Verdict};
+use proviso::gate::{baseline, findings, waivers};
+use proviso::topology::{load, markdown};
+use proviso::{Agreement, Diagnostic, Document, Errors, Level, Topology, Verdict};
 
 use super::Exit;
 use super::args::{CheckArgs, Cli, Command, Format};
+use super::discover::{self, Found};
+
+/// The name of the waiver file looked for beside each agreement.
+const DEFAULT_WAIVERS: &str = "proviso-waivers.yaml";
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Completions { shell } => super::generate::completions(shell),
+        Command::Man => super::generate::man(),
     }
 }
 
+/// One topology to check: its name in the report, the file its
+/// `agreement:` is relative to, and the loaded graph.
+struct Unit {
+    label: String,
+    file: PathBuf,
+    topology: Topology,
+}
+
+/// What a run gathers before it reports.
+struct Run<'a> {
+    args: &'a CheckArgs,
+    as_of: chrono::NaiveDate,
+    agreements: BTreeMap<PathBuf, Result<Agreement, Errors>>,
+    doc: Document,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+    notes: Vec<String>,
+}
+
 fn check(args: &CheckArgs) -> Exit {
-    let as_of = args
-        .as_of
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let mut agreements: HashMap<PathBuf, Result<Agreement, Errors>> = HashMap::new();
-    let mut doc = Document {
-        reports: Vec::new(),
-        waivers: Vec::new(),
-        baseline: None,
+    let mut run = Run {
+        args,
+        as_of: args
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        agreements: BTreeMap::new(),
+        doc: Document {
+            reports: Vec::new(),
+            waivers: Vec::new(),
+            baseline: None,
+        },
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
     };
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut warnings: Vec<Diagnostic> = Vec::new();
-    for path in &args.topologies {
-        let topo = match proviso::input::read(path, args.max_input_size)
-            .and_then(|src| proviso::topology::load::yaml(&src))
-        {
-            Ok(t) => t,
+    let files = discover::discover(&args.topologies).unwrap_or_else(|e| {
+        run.errors.extend(e);
+        Vec::new()
+    });
+    for found in &files {
+        for unit in run.units(found) {
+            run.check_unit(unit);
+        }
+    }
+    run.gate();
+    run.finish()
+}
+
+impl Run<'_> {
+    /// The topologies in one file: none (skipped or broken), one, or one
+    /// per `proviso` block of a Markdown doc.
+    fn units(&mut self, found: &Found) -> Vec<Unit> {
+        let src = match proviso::input::read(&found.path, self.args.max_input_size) {
+            Ok(s) => s,
             Err(e) => {
-                errors.extend(e.0);
-                continue;
+                self.errors.extend(e.0);
+                return Vec::new();
             }
         };
-        let Some(ag_path) = agreement_path(args, path, &topo, &mut errors) else {
-            continue;
+        let display = src.path().to_string();
+        if display.to_ascii_lowercase().ends_with(".md") {
+            return self.markdown_units(&found.path, &src);
+        }
+        let kind = load::Kind::of_path(&display).unwrap_or(load::Kind::Yaml);
+        if !found.explicit && !load::looks_like_topology(src.text(), kind) {
+            self.notes
+                .push(format!("skipped `{display}`: its top level has no `nodes`"));
+            return Vec::new();
+        }
+        self.load(load::from_source(&src, kind), display, &found.path)
+            .into_iter()
+            .collect()
+    }
+
+    fn markdown_units(&mut self, path: &Path, doc: &proviso::SourceRef) -> Vec<Unit> {
+        let blocks = match markdown::blocks(doc) {
+            Ok(b) => b,
+            Err(d) => {
+                self.errors.push(d);
+                return Vec::new();
+            }
         };
-        let agreement = agreements.entry(ag_path.clone()).or_insert_with(|| {
-            proviso::input::read(&ag_path, args.max_input_size)
+        if blocks.is_empty() {
+            self.notes.push(format!(
+                "skipped `{}`: no ```proviso or ```yaml proviso block",
+                doc.path()
+            ));
+        }
+        let mut out = Vec::new();
+        for b in blocks {
+            let label = format!("{}#{}", doc.path(), b.index);
+            out.extend(self.load(load::yaml(&b.source), label, path));
+        }
+        out
+    }
+
+    fn load(&mut self, t: Result<Topology, Errors>, label: String, file: &Path) -> Option<Unit> {
+        match t {
+            Ok(topology) => Some(Unit {
+                label,
+                file: file.to_path_buf(),
+                topology,
+            }),
+            Err(e) => {
+                self.errors.extend(e.0);
+                None
+            }
+        }
+    }
+
+    fn check_unit(&mut self, unit: Unit) {
+        let Some(ag_path) = agreement_path(self.args, &unit.file, &unit.topology, &mut self.errors)
+        else {
+            return;
+        };
+        let max = self.args.max_input_size;
+        let agreement = self.agreements.entry(ag_path.clone()).or_insert_with(|| {
+            proviso::input::read(&ag_path, max)
                 .and_then(|src| proviso::syntax::parse_agreement(&src))
         });
         let agreement = match agreement {
             Ok(a) => a,
             Err(e) => {
                 // Report an agreement's errors once, however many topologies use it.
-                if !e.0.is_empty() {
-                    errors.append(&mut e.0);
-                }
-                continue;
+                self.errors.append(&mut e.0);
+                return;
             }
         };
-        let checked = proviso::check(agreement, &topo, as_of);
-        warnings.extend(checked.warnings);
-        doc.reports.push(checked.report);
+        let mut checked = proviso::check(agreement, &unit.topology, self.as_of);
+        checked.report.topology = unit.label;
+        self.warnings.extend(checked.warnings);
+        self.doc.reports.push(checked.report);
     }
-    let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
-    if !errors.is_empty() {
+
+    /// Applies the waivers and the baseline.
+    fn gate(&mut self) {
+        let mut all = Vec::new();
+        for file in self.waiver_files() {
+            match proviso::input::read(&file, self.args.max_input_size)
+                .and_then(|src| waivers::parse(&src))
+            {
+                Ok(w) => all.extend(w),
+                Err(e) => self.errors.extend(e.0),
+            }
+        }
+        waivers::apply(&mut self.doc, &all, self.as_of);
+        if let Some(path) = &self.args.baseline {
+            match proviso::input::read(path, self.args.max_input_size)
+                .and_then(|src| baseline::parse(&src))
+            {
+                Ok(b) => baseline::apply(&mut self.doc, &b),
+                Err(e) => self.errors.extend(e.0),
+            }
+        }
+        findings::mark_accepted(&mut self.doc);
+    }
+
+    /// `--waivers`, else `proviso-waivers.yaml` beside each agreement used.
+    fn waiver_files(&self) -> Vec<PathBuf> {
+        if let Some(w) = &self.args.waivers {
+            return vec![w.clone()];
+        }
+        let dirs: BTreeSet<PathBuf> = self
+            .agreements
+            .keys()
+            .map(|a| a.parent().unwrap_or(Path::new("")).join(DEFAULT_WAIVERS))
+            .collect();
+        dirs.into_iter().filter(|p| p.is_file()).collect()
+    }
+
+    fn finish(self) -> Exit {
+        let color =
+            anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
         let mut err = anstream::stderr();
-        let _ = write!(err, "{}", render::render(&errors, color));
-        let n = errors.len();
-        let _ = writeln!(
-            err,
-            "error: {n} problem{} in the input; nothing was checked for the files above",
-            if n == 1 { "" } else { "s" }
-        );
-        return Exit::Input;
+        if self.args.verbose {
+            for n in &self.notes {
+                let _ = writeln!(err, "note: {n}");
+            }
+        }
+        if !self.errors.is_empty() {
+            let _ = write!(err, "{}", render::render(&self.errors, color));
+            let n = self.errors.len();
+            let _ = writeln!(
+                err,
+                "error: {n} problem{} in the input; nothing was checked for the files above",
+                if n == 1 { "" } else { "s" }
+            );
+            return Exit::Input;
+        }
+        if let Some(path) = &self.args.write_baseline
+            && let Err(e) = std::fs::write(path, proviso::report::json::render(&self.doc))
+        {
+            let message = write_error(path, &e);
+            let _ = write!(
+                err,
+                "{}",
+                render::render(&[Diagnostic::error(message)], color)
+            );
+            return Exit::Input;
+        }
+        if self.doc.reports.is_empty() {
+            let _ = writeln!(
+                err,
+                "warning: no topology found in the paths given; nothing was checked{}",
+                if self.args.verbose {
+                    ""
+                } else {
+                    " (`--verbose` says what was skipped)"
+                }
+            );
+        }
+        if let Err(message) = write_output(self.args, &self.doc, &self.warnings, color) {
+            let _ = write!(
+                err,
+                "{}",
+                render::render(&[Diagnostic::error(message)], color)
+            );
+            return Exit::Input;
+        }
+        exit_code(&self.doc, self.args.strict)
     }
-    if let Err(message) = write_output(args, &doc, &warnings, color) {
-        let mut err = anstream::stderr();
-        let _ = write!(
-            err,
-            "{}",
-            render::render(&[Diagnostic::error(message)], color)
-        );
-        return Exit::Input;
-    }
-    exit_code(&doc, args.strict)
 }
 
 /// Writes the report: the chosen format to stdout, or with `--output` to
@@ -146,11 +310,11 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// The agreement for a topology: `--agreement`, else its `agreement:` key
-/// relative to the topology file.
+/// relative to the topology file (for a Markdown block, the doc).
 fn agreement_path(
     args: &CheckArgs,
     topo_path: &Path,
-    topo: &proviso::Topology,
+    topo: &Topology,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<PathBuf> {
     if let Some(a) = &args.agreement {
@@ -174,15 +338,23 @@ fn agreement_path(
     }
 }
 
+/// 1 when a verdict fails the gate: a must/shall breach (with `--strict`
+/// any breach, a contested clause or a warning) that is not accepted
+/// (every finding waived or in the baseline). With `--strict`, expired and
+/// stale waivers fail too. An empty run fails only under `--strict`.
 fn exit_code(doc: &Document, strict: bool) -> Exit {
     let failing = doc.reports.iter().any(|r| {
-        r.verdicts.iter().any(|v| match v.verdict {
-            Verdict::Breached => v.level == Level::Error || strict,
-            Verdict::Contested => strict,
-            _ => false,
+        r.verdicts.iter().any(|v| {
+            !v.accepted
+                && match v.verdict {
+                    Verdict::Breached => v.level == Level::Error || strict,
+                    Verdict::Contested => strict,
+                    _ => false,
+                }
         }) || (strict && !r.warnings.is_empty())
     });
-    if failing {
+    let strict_only = strict && (!doc.waivers.is_empty() || doc.reports.is_empty());
+    if failing || strict_only {
         Exit::Breached
     } else {
         Exit::Compliant

@@ -3,15 +3,19 @@
 //! One block per clause: a line with the id, title, verdict and binding
 //! reading, the clause's location, and for anything but `holds` the clause
 //! text, each reading's outcome and every witness hop by hop with its edge
-//! kinds and its location in the topology. Colour is decided by the caller:
-//! this module writes ANSI styles only when asked.
+//! kinds and its location in the topology. Waived and baseline findings
+//! are marked where they are listed, and the gate's own sections follow the
+//! reports: the waived findings (why, who, until when), the waivers that
+//! waived nothing, and the comparison with the baseline. Colour is decided
+//! by the caller: this module writes ANSI styles only when asked.
 
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
 use super::model::{
-    ClauseVerdict, Document, Level, Reading, ReadingResult, Report, Verdict, Witness,
+    BaselineState, ClauseVerdict, Document, FindingKey, Level, Reading, ReadingResult, Report,
+    Verdict, WaiverState, Witness,
 };
 
 /// Most witnesses listed per reading; the JSON report has them all.
@@ -62,7 +66,103 @@ pub fn render(doc: &Document, color: bool) -> String {
         }
         render_report(report, &p, &mut out);
     }
+    render_waived(doc, &p, &mut out);
+    render_waiver_status(doc, &p, &mut out);
+    render_baseline(doc, &p, &mut out);
     out
+}
+
+/// The waived findings, each once (the deciding reading's copy).
+fn render_waived(doc: &Document, p: &Paint, out: &mut String) {
+    let mut lines = Vec::new();
+    for r in &doc.reports {
+        for v in &r.verdicts {
+            let Some(d) = crate::gate::findings::deciding(v) else {
+                continue;
+            };
+            for w in &d.witnesses {
+                if let Some(n) = &w.waiver {
+                    lines.push(format!(
+                        "  clause {} in {}: {}\n    {}, approved by {}, until {}\n    {} {}\n",
+                        v.clause,
+                        r.topology,
+                        path_text(w),
+                        n.reason,
+                        n.approved_by,
+                        n.expires,
+                        p.dim("-->"),
+                        n.location
+                    ));
+                }
+            }
+        }
+    }
+    if !lines.is_empty() {
+        let _ = writeln!(out, "\n{} {}", p.bold("waived findings:"), lines.len());
+        out.push_str(&lines.concat());
+    }
+}
+
+fn render_waiver_status(doc: &Document, p: &Paint, out: &mut String) {
+    if doc.waivers.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        p.bold("waivers that waived nothing:"),
+        doc.waivers.len()
+    );
+    for w in &doc.waivers {
+        let state = match w.state {
+            WaiverState::Expired => format!("expired after {}", w.expires),
+            WaiverState::Stale => "stale, matched no finding".to_string(),
+        };
+        let witness = if w.witness.is_empty() {
+            String::new()
+        } else {
+            format!(", witness {}", w.witness.join(" "))
+        };
+        let _ = writeln!(
+            out,
+            "  {}: clause {} in {}{witness}\n    {} {}",
+            p.style(
+                Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                &state
+            ),
+            w.clause,
+            w.topology,
+            p.dim("-->"),
+            w.location
+        );
+    }
+}
+
+fn render_baseline(doc: &Document, p: &Paint, out: &mut String) {
+    let Some(b) = &doc.baseline else { return };
+    let _ = writeln!(
+        out,
+        "\n{} {} new, {} unchanged, {} fixed, {} stale",
+        p.bold(&format!("baseline {}:", b.file)),
+        b.new,
+        b.unchanged,
+        b.fixed.len(),
+        b.stale.len()
+    );
+    let key = |k: &FindingKey| {
+        format!(
+            "clause {} in {}: {}",
+            k.clause,
+            k.topology,
+            k.nodes.join(" -> ")
+        )
+    };
+    for k in &b.fixed {
+        let _ = writeln!(out, "  fixed: {}", key(k));
+    }
+    for k in &b.stale {
+        let _ = writeln!(out, "  stale, not checked this run: {}", key(k));
+    }
 }
 
 fn render_report(r: &Report, p: &Paint, out: &mut String) {
@@ -104,9 +204,19 @@ fn render_report(r: &Report, p: &Paint, out: &mut String) {
     } else {
         format!("{} breached", s.breached)
     };
+    let waived: usize = r
+        .verdicts
+        .iter()
+        .filter_map(crate::gate::findings::deciding)
+        .map(|d| d.witnesses.iter().filter(|w| w.waiver.is_some()).count())
+        .sum();
+    let waived = match waived {
+        0 => String::new(),
+        n => format!("; {n} finding{} waived", if n == 1 { "" } else { "s" }),
+    };
     let _ = writeln!(
         out,
-        "{} {} hold, {breached}, {} contested, {} not in force; {} warning{}",
+        "{} {} hold, {breached}, {} contested, {} not in force; {} warning{}{waived}",
         p.bold("summary:"),
         s.holds,
         s.contested,
@@ -126,9 +236,10 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
         Verdict::NotInForce => format!(" (as of the report date; {} clause)", v.modal),
         _ => format!(" ({} binds; {})", v.binding.as_str(), v.modal),
     };
+    let accepted = if v.accepted { "; accepted" } else { "" };
     let _ = writeln!(
         out,
-        "clause {}{title}: {}{binds}",
+        "clause {}{title}: {}{binds}{accepted}",
         p.bold(&v.clause),
         p.verdict(v)
     );
@@ -172,8 +283,17 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
         if n == 1 { "" } else { "es" }
     );
     for w in r.witnesses.iter().take(MAX_WITNESSES) {
-        let _ = writeln!(out, "    {}", path_text(w));
+        let _ = writeln!(out, "    {}{}", path_text(w), marks(w));
         let _ = writeln!(out, "      {} {}", p.dim("-->"), w.location);
+        if let Some(n) = &w.waiver {
+            let _ = writeln!(
+                out,
+                "      {} until {} by {}",
+                p.dim("waived"),
+                n.expires,
+                n.location
+            );
+        }
     }
     if n > MAX_WITNESSES {
         let _ = writeln!(
@@ -181,6 +301,24 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
             "    … and {} more (`--format json` lists them all)",
             n - MAX_WITNESSES
         );
+    }
+}
+
+/// ` [waived]`, ` [new]`, ` [unchanged]`: how the gate treats a witness.
+fn marks(w: &Witness) -> String {
+    let mut m = Vec::new();
+    if w.waiver.is_some() {
+        m.push("waived");
+    }
+    match w.baseline {
+        Some(BaselineState::New) => m.push("new"),
+        Some(BaselineState::Unchanged) => m.push("unchanged"),
+        None => {}
+    }
+    if m.is_empty() {
+        String::new()
+    } else {
+        format!("  [{}]", m.join(", "))
     }
 }
 

@@ -166,3 +166,84 @@ fn translate(raw: &str) -> (String, Option<String>, bool) {
     }
     (raw.to_string(), None, false)
 }
+
+/// The formats a topology file can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `*.yaml`, `*.yml`, and the `proviso` blocks of Markdown docs.
+    Yaml,
+    /// `*.json`, the same schema.
+    Json,
+}
+
+impl Kind {
+    /// The kind a file's extension says, if it names one (`.md` does not:
+    /// a doc is cut into YAML blocks first).
+    pub fn of_path(path: &str) -> Option<Kind> {
+        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "yaml" | "yml" => Some(Kind::Yaml),
+            "json" => Some(Kind::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Loads a topology of any kind: the one place that picks a loader.
+pub fn from_source(source: &SourceRef, kind: Kind) -> Result<Topology, Errors> {
+    match kind {
+        Kind::Yaml => yaml(source),
+        // The JSON loader is wired in here.
+        Kind::Json => Err(Diagnostic::error(format!(
+            "cannot load `{}`: JSON topologies are not supported in this build",
+            source.path()
+        ))
+        .help("write the topology as YAML (the same schema)")
+        .into()),
+    }
+}
+
+/// Whether a document's top level is a map with a `nodes` key: how a
+/// directory scan tells topologies from other YAML or JSON (CI configs,
+/// manifests). A document that does not parse counts as a topology if a
+/// line starts with `nodes:` or `"nodes"`, so a broken topology is
+/// reported rather than skipped.
+pub fn looks_like_topology(text: &str, kind: Kind) -> bool {
+    if !text.contains("nodes") {
+        return false;
+    }
+    let parsed = match kind {
+        Kind::Yaml => serde_saphyr::from_str::<HasNodes>(text).map(|h| h.0).ok(),
+        Kind::Json => serde_json::from_str::<HasNodes>(text).map(|h| h.0).ok(),
+    };
+    parsed.unwrap_or_else(|| {
+        text.lines()
+            .any(|l| l.starts_with("nodes:") || l.trim_start().starts_with("\"nodes\""))
+    })
+}
+
+/// Whether a top-level map has `nodes`; values are skipped unread.
+struct HasNodes(bool);
+
+impl<'de> serde::Deserialize<'de> for HasNodes {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(TopKeys).map(HasNodes)
+    }
+}
+
+struct TopKeys;
+
+impl<'de> serde::de::Visitor<'de> for TopKeys {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a document")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<serde::de::IgnoredAny>()?;
+            found |= key == "nodes";
+        }
+        Ok(found)
+    }
+}

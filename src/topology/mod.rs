@@ -8,9 +8,11 @@
 //! definition in the topology's [`Source`](crate::source::Source), so a
 //! witness can name the line that breaks a clause.
 //!
-//! Loading is in [`load`]; the model never reads files itself.
+//! Loading is in [`load`] (Markdown docs are cut into blocks by
+//! [`markdown`] first); the model never reads files itself.
 
 pub mod load;
+pub mod markdown;
 mod raw;
 
 use std::collections::HashMap;

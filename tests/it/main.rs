@@ -9,13 +9,15 @@
 //! - `errors`: every error and warning message, snapshot with its location;
 //! - `bad`: the adversarial corpus, which must never crash or hang proviso;
 //! - `props`: property tests, random inputs that must never panic;
-//! - `formats`: SARIF, JUnit, GitHub and Markdown output, `--output`.
+//! - `formats`: SARIF, JUnit, GitHub and Markdown output, `--output`;
+//! - `gate`: discovery, Markdown docs, waivers, baselines, completions.
 
 mod bad;
 mod cli;
 mod engine;
 mod errors;
 mod formats;
+mod gate;
 mod grammar;
 mod props;
 mod support;

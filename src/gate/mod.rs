@@ -1,0 +1,21 @@
+//! The CI gate: which findings fail a run, once waivers and a baseline
+//! have had their say.
+//!
+//! A check reports every breach; a gate in CI must also know which of
+//! them a team has already accepted. Two mechanisms do that, and both work
+//! on the serialisable [`Document`](crate::report::model::Document) after
+//! the engine ran, so they never touch the topology or the agreement:
+//!
+//! - [`waivers`]: a file owned by whoever approves exceptions (kept apart
+//!   from the topologies), each waiver naming a clause, a topology glob,
+//!   optionally a witness, a reason, an approver and an expiry date;
+//! - [`baseline`]: an earlier JSON report, so that only findings that are
+//!   new since then fail.
+//!
+//! Both key findings the same way ([`findings`]): topology, clause id and
+//! the witness's node ids, never a line number, so moving a node in a file
+//! changes nothing.
+
+pub mod baseline;
+pub mod findings;
+pub mod waivers;

@@ -1,0 +1,285 @@
+//! Waivers: findings a team has accepted, for a reason, until a date.
+//!
+//! The file is YAML, kept apart from the topologies so that the people who
+//! approve exceptions own it:
+//!
+//! ```yaml
+//! waivers:
+//!   - clause: "4.4"
+//!     topology: "deploy/*.yaml"          # glob over topology paths as reported
+//!     witness: [app, runtime, model]     # optional: one path, or one node
+//!     reason: migration to the gateway tracked in OPS-12
+//!     approved_by: security@example.com
+//!     expires: 2027-03-31                # waives through this day
+//! ```
+//!
+//! A waiver is in force through its expiry day and expired from the day
+//! after. An expired waiver waives nothing and is reported; so is one that
+//! matched no finding (stale). The first waiver in file order that covers
+//! a finding is the one reported for it.
+
+use chrono::NaiveDate;
+use globset::{GlobBuilder, GlobMatcher};
+use serde::Deserialize;
+use serde_saphyr::{MessageFormatter as _, Spanned};
+
+use super::findings;
+use crate::diag::{Diagnostic, Errors, suggest};
+use crate::report::model::{Document, WaiverNote, WaiverState, WaiverStatus};
+use crate::source::{Location, SourceRef, Span};
+
+/// The keys a waiver may have.
+const KEYS: [&str; 6] = [
+    "clause",
+    "topology",
+    "witness",
+    "reason",
+    "approved_by",
+    "expires",
+];
+
+/// One parsed waiver.
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    /// The clause id it covers.
+    pub clause: String,
+    /// The topology glob as written.
+    pub topology: String,
+    glob: GlobMatcher,
+    /// The witness's node ids; empty: every witness of the clause.
+    pub witness: Vec<String>,
+    /// Why.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// The last day it waives.
+    pub expires: NaiveDate,
+    /// Where it is written.
+    pub location: Location,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    waivers: Vec<Spanned<RawWaiver>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    clause: Spanned<String>,
+    topology: Spanned<String>,
+    #[serde(default)]
+    witness: Option<Spanned<Witness>>,
+    reason: Spanned<String>,
+    approved_by: Spanned<String>,
+    expires: Spanned<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Witness {
+    Node(String),
+    Path(Vec<String>),
+}
+
+/// Parses a waiver file.
+pub fn parse(source: &SourceRef) -> Result<Vec<Waiver>, Errors> {
+    let mut options = serde_saphyr::Options::default();
+    options.with_snippet = false;
+    options.reject_unsupported_tags = true;
+    let raw: RawFile = serde_saphyr::from_str_with_options(source.text(), options)
+        .map_err(|e| parse_error(source, &e))?;
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for w in raw.waivers {
+        match waiver(source, w) {
+            Ok(w) => out.push(w),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Errors(errors))
+    }
+}
+
+fn waiver(source: &SourceRef, w: Spanned<RawWaiver>) -> Result<Waiver, Diagnostic> {
+    let location = source.location(&span(source, &w.referenced, 1));
+    let w = w.value;
+    let glob = GlobBuilder::new(&w.topology.value)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| {
+            Diagnostic::error(format!(
+                "`{}` is not a valid glob: {}",
+                w.topology.value,
+                e.kind().to_string().to_lowercase()
+            ))
+            .at(source, value_span(source, &w.topology), "here")
+            .help("use `*` within a directory, `**` across directories, such as `deploy/**/*.yaml`")
+        })?;
+    let expires = NaiveDate::parse_from_str(&w.expires.value, "%Y-%m-%d").map_err(|_| {
+        Diagnostic::error(format!(
+            "`{}` is not a date such as 2027-03-31",
+            w.expires.value
+        ))
+        .at(
+            source,
+            value_span(source, &w.expires),
+            "expected YYYY-MM-DD",
+        )
+    })?;
+    let witness = match w.witness.map(|s| (s.value, s.referenced)) {
+        None => Vec::new(),
+        Some((Witness::Node(n), _)) => vec![n],
+        Some((Witness::Path(p), at)) if p.is_empty() => {
+            return Err(Diagnostic::error("the witness is an empty list")
+                .at(source, span(source, &at, 1), "here")
+                .help("name the node ids of the path, such as `[app, gateway, model]`, or remove `witness` to cover every witness of the clause"));
+        }
+        Some((Witness::Path(p), _)) => p,
+    };
+    for (field, s) in [("reason", &w.reason), ("approved_by", &w.approved_by)] {
+        if s.value.trim().is_empty() {
+            return Err(Diagnostic::error(format!("`{field}` is empty"))
+                .at(source, value_span(source, s), "here")
+                .help("every waiver says why it is accepted and who approved it"));
+        }
+    }
+    Ok(Waiver {
+        clause: w.clause.value,
+        topology: w.topology.value,
+        glob: glob.compile_matcher(),
+        witness,
+        reason: w.reason.value,
+        approved_by: w.approved_by.value,
+        expires,
+        location,
+    })
+}
+
+fn span(source: &SourceRef, at: &serde_saphyr::Location, len: usize) -> Span {
+    let start = source.offset(at.line() as usize, at.column() as usize);
+    start..(start + len).min(source.text().len()).max(start)
+}
+
+fn value_span(source: &SourceRef, s: &Spanned<String>) -> Span {
+    let start = source.offset(s.referenced.line() as usize, s.referenced.column() as usize);
+    let line = source.line_range(start);
+    start..line.end.max(start)
+}
+
+/// serde-saphyr's error, in our words where we know better, at its place.
+fn parse_error(source: &SourceRef, e: &serde_saphyr::Error) -> Errors {
+    let raw = serde_saphyr::DefaultMessageFormatter
+        .format_message(e.without_snippet())
+        .to_string();
+    let (message, help) = translate(&raw);
+    // An unknown key is underlined whole.
+    let len = message
+        .strip_prefix("unknown key `")
+        .and_then(|r| r.split('`').next())
+        .map_or(1, str::len);
+    let d = Diagnostic::error(message).maybe_help(help);
+    let d = match e.location() {
+        Some(loc) => d.at(source, span(source, &loc, len), "here"),
+        None => d,
+    };
+    d.into()
+}
+
+fn translate(raw: &str) -> (String, Option<String>) {
+    if let Some(rest) = raw.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        let top = raw.contains("`waivers`") && !raw.contains("`clause`");
+        let known: &[&str] = if top { &["waivers"] } else { &KEYS };
+        let help = suggest::help_line(field, known.iter().copied()).or_else(|| {
+            Some(format!(
+                "a waiver has {}",
+                suggest::list(known, known.len())
+            ))
+        });
+        let place = if top { "waiver file" } else { "waiver" };
+        return (format!("unknown key `{field}` in a {place}"), help);
+    }
+    if let Some(rest) = raw.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        if field == "waivers" {
+            return (
+                "the waiver file has no `waivers` list".into(),
+                Some("start the file with `waivers:` followed by a list of waivers".into()),
+            );
+        }
+        return (
+            format!("a waiver is missing `{field}`"),
+            Some("every waiver needs `clause`, `topology`, `reason`, `approved_by` and `expires`; `witness` is optional".into()),
+        );
+    }
+    if raw.contains("did not match any variant") {
+        return (
+            "a witness is a node id or a list of node ids".into(),
+            Some("such as `witness: [app, gateway, model]` or `witness: model`".into()),
+        );
+    }
+    if raw.contains("invalid type") || raw.starts_with("expected string scalar") {
+        return (
+            format!("unexpected value: {}", raw.replace("invalid type: ", "")),
+            Some("see `docs/ci.md` for the layout of a waiver file".into()),
+        );
+    }
+    (raw.to_string(), None)
+}
+
+/// Whether a waiver covers topology `topo` (as reported; a Markdown
+/// block `doc.md#2` is also covered by a glob matching `doc.md`).
+fn covers_topology(w: &Waiver, topo: &str) -> bool {
+    w.glob.is_match(topo)
+        || topo
+            .rsplit_once('#')
+            .is_some_and(|(doc, _)| w.glob.is_match(doc))
+}
+
+/// Applies the waivers to a document: annotates the findings they cover
+/// and lists the expired and stale ones in `doc.waivers`.
+pub fn apply(doc: &mut Document, waivers: &[Waiver], as_of: NaiveDate) {
+    let mut matched = vec![false; waivers.len()];
+    findings::visit(doc, |key, witness| {
+        if witness.waiver.is_some() {
+            return;
+        }
+        let hit = waivers.iter().enumerate().find(|(_, w)| {
+            w.expires >= as_of
+                && w.clause == key.clause
+                && covers_topology(w, &key.topology)
+                && (w.witness.is_empty() || w.witness == key.nodes)
+        });
+        if let Some((i, w)) = hit {
+            matched[i] = true;
+            witness.waiver = Some(WaiverNote {
+                reason: w.reason.clone(),
+                approved_by: w.approved_by.clone(),
+                expires: w.expires.format("%Y-%m-%d").to_string(),
+                location: w.location.clone(),
+            });
+        }
+    });
+    for (w, hit) in waivers.iter().zip(matched) {
+        let state = if w.expires < as_of {
+            WaiverState::Expired
+        } else if !hit {
+            WaiverState::Stale
+        } else {
+            continue;
+        };
+        doc.waivers.push(WaiverStatus {
+            state,
+            clause: w.clause.clone(),
+            topology: w.topology.clone(),
+            witness: w.witness.clone(),
+            expires: w.expires.format("%Y-%m-%d").to_string(),
+            location: w.location.clone(),
+        });
+    }
+}

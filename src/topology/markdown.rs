@@ -1,0 +1,143 @@
+//! Topologies embedded in Markdown architecture docs.
+//!
+//! A design doc often carries its deployment graph; checking the graph
+//! where it is written keeps the doc and the gate from drifting apart. A
+//! fenced block whose info string is `proviso` or `yaml proviso` is a
+//! topology; a doc may hold several.
+//!
+//! Fences are found by pulldown-cmark, not by hand, so indented and tilde
+//! fences, fences inside lists and fence-like lines inside other blocks
+//! are read as CommonMark reads them. Each block is handed to the YAML
+//! loader as a [`Source`] whose path is the doc's and whose text is the
+//! whole doc with every line outside the block's body emptied (newlines
+//! kept): every line and column the loader and the engine report is then
+//! a line and column of the doc itself.
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+use crate::diag::Diagnostic;
+use crate::source::{Source, SourceRef, Span};
+
+/// One `proviso` block of a doc.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// 1-based, in doc order: the `2` of `docs/arch.md#2`.
+    pub index: usize,
+    /// The doc with only this block's body left.
+    pub source: SourceRef,
+}
+
+/// Whether a fenced block's info string marks a topology.
+pub fn is_topology_info(info: &str) -> bool {
+    let mut words = info.split_whitespace();
+    match words.next() {
+        Some("proviso") => true,
+        Some("yaml" | "yml") => words.any(|w| w == "proviso"),
+        _ => false,
+    }
+}
+
+/// The `proviso` blocks of a doc, or an error for an empty one.
+pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Diagnostic> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, Option<Span>)> = None;
+    for (event, range) in Parser::new(doc.text()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if is_topology_info(&info) =>
+            {
+                open = Some((range.start, None));
+            }
+            Event::Text(_) => {
+                if let Some((_, body)) = &mut open {
+                    let b = body.get_or_insert(range.clone());
+                    b.end = b.end.max(range.end);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((fence, body)) = open.take() {
+                    let index = out.len() + 1;
+                    out.push(block(doc, index, fence, body)?);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn block(
+    doc: &SourceRef,
+    index: usize,
+    fence: usize,
+    body: Option<Span>,
+) -> Result<Block, Diagnostic> {
+    let Some(body) = body.filter(|b| !doc.text()[b.clone()].trim().is_empty()) else {
+        let line = doc.line_range(fence);
+        return Err(
+            Diagnostic::error(format!("the `proviso` block #{index} of `{}` is empty", doc.path()))
+                .at(doc, line, "this block")
+                .help("a topology needs `nodes:` (a map from node id to attributes) and `edges:` (a list of `{from, to, kind}`)"),
+        );
+    };
+    // The body starts at the beginning of its first line: the fence's
+    // indentation is stripped from the text events but kept in the doc.
+    let start = doc.line_range(body.start).start;
+    Ok(Block {
+        index,
+        source: Source::new(doc.path(), keep_only(doc.text(), start..body.end)),
+    })
+}
+
+/// The text with every line that does not start inside `keep` emptied.
+fn keep_only(text: &str, keep: Span) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        if keep.contains(&start) {
+            out.push_str(line);
+        } else if line.ends_with('\n') {
+            out.push('\n');
+        }
+        start += line.len();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn info_strings() {
+        assert!(is_topology_info("proviso"));
+        assert!(is_topology_info("yaml proviso"));
+        assert!(is_topology_info("yml  proviso title=x"));
+        assert!(!is_topology_info("yaml"));
+        assert!(!is_topology_info("rust proviso"));
+    }
+
+    #[test]
+    fn block_bodies_keep_doc_lines() {
+        let doc = Source::new(
+            "a.md",
+            "# t\n\n```yaml proviso\nnodes: {}\n```\n\n```yaml\nx: 1\n```\n~~~proviso\nnodes:\n  a: {}\n~~~\n",
+        );
+        let b = blocks(&doc).unwrap();
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0].source.text(), "\n\n\nnodes: {}\n\n\n\n\n\n\n\n\n\n");
+        assert_eq!(b[1].index, 2);
+        assert_eq!(
+            b[1].source.line_col(b[1].source.text().find("a:").unwrap()),
+            (12, 3)
+        );
+        assert_eq!(b[1].source.path(), "a.md");
+    }
+
+    #[test]
+    fn an_empty_block_is_an_error() {
+        let doc = Source::new("a.md", "text\n\n```proviso\n```\n");
+        let e = blocks(&doc).unwrap_err();
+        assert_eq!(e.location().unwrap().line, 3);
+    }
+}
