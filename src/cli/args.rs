@@ -27,7 +27,7 @@ pub enum Command {
 /// `proviso check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Topology files (YAML).
+    /// Topology files (YAML, or JSON with the same schema if named `*.json`).
     #[arg(required = true, value_name = "TOPOLOGY")]
     pub topologies: Vec<PathBuf>,
 
@@ -50,6 +50,14 @@ pub struct CheckArgs {
     /// Largest input file accepted, such as 512MiB or 2GiB.
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
     pub max_input_size: u64,
+
+    /// Print how long each phase took (read, agreement, load, index, each clause) on stderr.
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Stop after reading and loading the files: report input errors only, check no clause.
+    #[arg(long)]
+    pub load_only: bool,
 }
 
 /// Output formats.

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use proviso::diag::render;
 use proviso::{Agreement, Diagnostic, Document, Errors, Level, Verdict};
@@ -29,22 +30,35 @@ fn check(args: &CheckArgs) -> Exit {
     };
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut timings = Timings::default();
     for path in &args.topologies {
-        let topo = match proviso::input::read(path, args.max_input_size)
-            .and_then(|src| proviso::topology::load::yaml(&src))
-        {
+        let clock = Instant::now();
+        let topo = proviso::input::read(path, args.max_input_size).and_then(|src| {
+            timings.add(path, "read", clock.elapsed());
+            let clock = Instant::now();
+            let topo = load_topology(&src);
+            timings.add(path, "load", clock.elapsed());
+            topo
+        });
+        let topo = match topo {
             Ok(t) => t,
             Err(e) => {
                 errors.extend(e.0);
                 continue;
             }
         };
+        if args.load_only {
+            continue;
+        }
         let Some(ag_path) = agreement_path(args, path, &topo, &mut errors) else {
             continue;
         };
         let agreement = agreements.entry(ag_path.clone()).or_insert_with(|| {
-            proviso::input::read(&ag_path, args.max_input_size)
-                .and_then(|src| proviso::syntax::parse_agreement(&src))
+            let clock = Instant::now();
+            let ag = proviso::input::read(&ag_path, args.max_input_size)
+                .and_then(|src| proviso::syntax::parse_agreement(&src));
+            timings.add(&ag_path, "agreement", clock.elapsed());
+            ag
         });
         let agreement = match agreement {
             Ok(a) => a,
@@ -57,8 +71,14 @@ fn check(args: &CheckArgs) -> Exit {
             }
         };
         let checked = proviso::check(agreement, &topo, as_of);
+        for (phase, took) in &checked.timings {
+            timings.add(path, phase, *took);
+        }
         warnings.extend(checked.warnings);
         doc.reports.push(checked.report);
+    }
+    if args.timings {
+        let _ = write!(anstream::stderr(), "{}", timings.render());
     }
     let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
     if !errors.is_empty() {
@@ -71,6 +91,9 @@ fn check(args: &CheckArgs) -> Exit {
             if n == 1 { "" } else { "s" }
         );
         return Exit::Input;
+    }
+    if args.load_only {
+        return Exit::Compliant;
     }
     let mut out = anstream::stdout();
     let out_color =
@@ -89,6 +112,43 @@ fn check(args: &CheckArgs) -> Exit {
     }
     let _ = out.flush();
     exit_code(&doc, args.strict)
+}
+
+/// A topology by its file name: `*.json` is JSON, anything else YAML.
+fn load_topology(src: &proviso::SourceRef) -> Result<proviso::Topology, proviso::Errors> {
+    let is_json = Path::new(src.path())
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        proviso::topology::json::json(src)
+    } else {
+        proviso::topology::load::yaml(src)
+    }
+}
+
+/// Phase times for `--timings`, in the order they happened.
+#[derive(Default)]
+struct Timings(Vec<(String, String, Duration)>);
+
+impl Timings {
+    fn add(&mut self, file: &Path, phase: &str, took: Duration) {
+        let file = proviso::input::display_path(file);
+        self.0.push((file, phase.to_string(), took));
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        let mut file = "";
+        for (f, phase, took) in &self.0 {
+            if f != file {
+                out.push_str(&format!("timings for `{f}`:\n"));
+                file = f;
+            }
+            let ms = took.as_secs_f64() * 1000.0;
+            out.push_str(&format!("  {phase:<16} {ms:>10.1} ms\n"));
+        }
+        out
+    }
 }
 
 /// The agreement for a topology: `--agreement`, else its `agreement:` key
