@@ -123,7 +123,9 @@ impl Builder {
         let text = self.topo.source.text();
         let mut start = pos.min(text.len());
         let line = self.topo.source.line_range(start);
+        // Back up over `{` (YAML flow style) or `{"` (JSON).
         let before = text[line.start..start].trim_end();
+        let before = before.strip_suffix('"').unwrap_or(before).trim_end();
         if before.ends_with('{') {
             start = line.start + before.len() - 1;
         }
