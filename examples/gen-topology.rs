@@ -353,9 +353,9 @@ fn yaml(name: &str, agreement: Option<&str>, nodes: &[Node], edges: &[Edge]) -> 
 
 fn json(name: &str, agreement: Option<&str>, nodes: &[Node], edges: &[Edge]) -> String {
     let mut s = String::with_capacity(nodes.len() * 140 + edges.len() * 70);
-    let _ = write!(s, "{{\"name\": \"{name}\",\n");
+    let _ = writeln!(s, "{{\"name\": \"{name}\",");
     if let Some(a) = agreement {
-        let _ = write!(s, "\"agreement\": \"{a}\",\n");
+        let _ = writeln!(s, "\"agreement\": \"{a}\",");
     }
     s.push_str("\"nodes\": {\n");
     for (i, n) in nodes.iter().enumerate() {
