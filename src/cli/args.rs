@@ -89,6 +89,14 @@ pub struct CheckArgs {
     /// Largest input file accepted, such as 512MiB or 2GiB.
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
     pub max_input_size: u64,
+
+    /// Print how long each phase took (read, agreement, load, index, each clause) on stderr.
+    #[arg(long)]
+    pub timings: bool,
+
+    /// Stop after reading and loading the files: report input errors only, check no clause.
+    #[arg(long)]
+    pub load_only: bool,
 }
 
 /// Output formats.

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use proviso::diag::render;
 use proviso::gate::{baseline, findings, waivers};
@@ -42,6 +43,7 @@ struct Run<'a> {
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
     notes: Vec<String>,
+    timings: Timings,
 }
 
 fn check(args: &CheckArgs) -> Exit {
@@ -59,6 +61,7 @@ fn check(args: &CheckArgs) -> Exit {
         errors: Vec::new(),
         warnings: Vec::new(),
         notes: Vec::new(),
+        timings: Timings::default(),
     };
     let files = discover::discover(&args.topologies).unwrap_or_else(|e| {
         run.errors.extend(e);
@@ -77,7 +80,10 @@ impl Run<'_> {
     /// The topologies in one file: none (skipped or broken), one, or one
     /// per `proviso` block of a Markdown doc.
     fn units(&mut self, found: &Found) -> Vec<Unit> {
-        let src = match proviso::input::read(&found.path, self.args.max_input_size) {
+        let clock = Instant::now();
+        let read = proviso::input::read(&found.path, self.args.max_input_size);
+        self.timings.add(&found.path, "read", clock.elapsed());
+        let src = match read {
             Ok(s) => s,
             Err(e) => {
                 self.errors.extend(e.0);
@@ -94,7 +100,10 @@ impl Run<'_> {
                 .push(format!("skipped `{display}`: its top level has no `nodes`"));
             return Vec::new();
         }
-        self.load(load::from_source(&src, kind), display, &found.path)
+        let clock = Instant::now();
+        let loaded = load::from_source(&src, kind);
+        self.timings.add(&found.path, "load", clock.elapsed());
+        self.load(loaded, display, &found.path)
             .into_iter()
             .collect()
     }
@@ -136,14 +145,21 @@ impl Run<'_> {
     }
 
     fn check_unit(&mut self, unit: Unit) {
+        if self.args.load_only {
+            return;
+        }
         let Some(ag_path) = agreement_path(self.args, &unit.file, &unit.topology, &mut self.errors)
         else {
             return;
         };
         let max = self.args.max_input_size;
+        let timings = &mut self.timings;
         let agreement = self.agreements.entry(ag_path.clone()).or_insert_with(|| {
-            proviso::input::read(&ag_path, max)
-                .and_then(|src| proviso::syntax::parse_agreement(&src))
+            let clock = Instant::now();
+            let ag = proviso::input::read(&ag_path, max)
+                .and_then(|src| proviso::syntax::parse_agreement(&src));
+            timings.add(&ag_path, "agreement", clock.elapsed());
+            ag
         });
         let agreement = match agreement {
             Ok(a) => a,
@@ -154,6 +170,9 @@ impl Run<'_> {
             }
         };
         let mut checked = proviso::check(agreement, &unit.topology, self.as_of);
+        for (phase, took) in &checked.timings {
+            self.timings.add(&unit.file, phase, *took);
+        }
         checked.report.topology = unit.label;
         self.warnings.extend(checked.warnings);
         self.doc.reports.push(checked.report);
@@ -199,6 +218,9 @@ impl Run<'_> {
         let color =
             anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
         let mut err = anstream::stderr();
+        if self.args.timings {
+            let _ = write!(err, "{}", self.timings.render());
+        }
         if self.args.verbose {
             for n in &self.notes {
                 let _ = writeln!(err, "note: {n}");
@@ -224,6 +246,9 @@ impl Run<'_> {
                 render::render(&[Diagnostic::error(message)], color)
             );
             return Exit::Input;
+        }
+        if self.args.load_only {
+            return Exit::Compliant;
         }
         if self.doc.reports.is_empty() {
             let _ = writeln!(
@@ -306,6 +331,31 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::IsADirectory => "it is a directory".to_string(),
         _ => e.to_string().to_lowercase(),
+    }
+}
+
+/// Phase times for `--timings`, in the order they happened.
+#[derive(Default)]
+struct Timings(Vec<(String, String, Duration)>);
+
+impl Timings {
+    fn add(&mut self, file: &Path, phase: &str, took: Duration) {
+        let file = proviso::input::display_path(file);
+        self.0.push((file, phase.to_string(), took));
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        let mut file = "";
+        for (f, phase, took) in &self.0 {
+            if f != file {
+                out.push_str(&format!("timings for `{f}`:\n"));
+                file = f;
+            }
+            let ms = took.as_secs_f64() * 1000.0;
+            out.push_str(&format!("  {phase:<16} {ms:>10.1} ms\n"));
+        }
+        out
     }
 }
 

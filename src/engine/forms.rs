@@ -4,6 +4,9 @@
 //! is at most one O(V+E) search (see `paths`) plus a pass over the nodes.
 //! Negated modals flip what counts as an offence, not the search.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use fixedbitset::FixedBitSet;
 
 use super::graph::{Graph, KindMask};
@@ -29,6 +32,29 @@ pub struct Ctx<'a> {
     pub graph: &'a Graph,
     /// The evaluated definitions.
     pub defs: &'a Definitions,
+    /// Searches already done for earlier clauses and readings.
+    pub memo: Memo,
+}
+
+/// One search, by everything its answer depends on.
+#[derive(PartialEq, Eq, Hash)]
+struct Query {
+    kinds: KindMask,
+    sources: FixedBitSet,
+    targets: FixedBitSet,
+    via: Option<FixedBitSet>,
+    goal: Goal,
+}
+
+/// The answers of searches, shared by clauses and readings that ask the
+/// same question (R1's letter and R2's letter in the benchmark agreement,
+/// an isolation clause and its spirit twin). Keys are the evaluated sets,
+/// not the clause text, so two selectors that denote the same nodes share
+/// too. Hashing a key costs O(V/64), far below the search it saves.
+#[derive(Default)]
+pub struct Memo {
+    paths: RefCell<HashMap<Query, Vec<Offence>>>,
+    reach: RefCell<HashMap<(KindMask, FixedBitSet), FixedBitSet>>,
 }
 
 impl Ctx<'_> {
@@ -44,15 +70,34 @@ impl Ctx<'_> {
         w: Option<&FixedBitSet>,
         goal: Goal,
     ) -> Vec<Offence> {
-        paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal)
-            .into_iter()
-            .map(Offence::Path)
-            .collect()
+        let query = Query {
+            kinds: kinds.clone(),
+            sources: s.clone(),
+            targets: t.clone(),
+            via: w.cloned(),
+            goal,
+        };
+        if let Some(found) = self.memo.paths.borrow().get(&query) {
+            return found.clone();
+        }
+        let found: Vec<Offence> =
+            paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal)
+                .into_iter()
+                .map(Offence::Path)
+                .collect();
+        self.memo.paths.borrow_mut().insert(query, found.clone());
+        found
     }
 
     /// Nodes of `subject` with no path to `to`: the offences of "every S has access to T".
     fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Vec<Offence> {
-        let reach = paths::can_reach(self.graph, &self.topo.edges, kinds, to);
+        let key = (kinds.clone(), to.clone());
+        let cached = self.memo.reach.borrow().get(&key).cloned();
+        let reach = cached.unwrap_or_else(|| {
+            let reach = paths::can_reach(self.graph, &self.topo.edges, kinds, to);
+            self.memo.reach.borrow_mut().insert(key, reach.clone());
+            reach
+        });
         subject
             .ones()
             .filter(|&i| !reach.contains(i))

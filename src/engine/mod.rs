@@ -14,6 +14,8 @@ mod paths;
 mod select;
 mod warnings;
 
+use std::time::{Duration, Instant};
+
 use chrono::NaiveDate;
 
 use crate::diag::Diagnostic;
@@ -41,10 +43,14 @@ pub struct Checked {
     pub report: Report,
     /// The warnings as diagnostics (the report holds them as text).
     pub warnings: Vec<Diagnostic>,
+    /// How long each phase took (`index`, then `clause <id>` in clause
+    /// order, then `warnings`), for `--timings`; never in the report.
+    pub timings: Vec<(String, Duration)>,
 }
 
 /// Checks every clause of `agreement` against `topology`.
 pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> Checked {
+    let clock = Instant::now();
     let graph = Graph::new(topology.nodes.len(), &topology.edges);
     let mut defs = Definitions::new();
     for def in &agreement.definitions {
@@ -56,13 +62,22 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
         topo: topology,
         graph: &graph,
         defs: &defs,
+        memo: forms::Memo::default(),
     };
+    let mut timings = vec![("index".to_string(), clock.elapsed())];
     let verdicts: Vec<ClauseVerdict> = agreement
         .clauses
         .iter()
-        .map(|c| judge(agreement, c, &ctx, &counts, options))
+        .map(|c| {
+            let clock = Instant::now();
+            let v = judge(agreement, c, &ctx, &counts, options);
+            timings.push((format!("clause {}", c.id.node), clock.elapsed()));
+            v
+        })
         .collect();
+    let clock = Instant::now();
     let warnings = warnings::collect(agreement, topology, &defs, &counts);
+    timings.push(("warnings".to_string(), clock.elapsed()));
     let mut summary = Summary::default();
     for v in &verdicts {
         match v.verdict {
@@ -82,7 +97,11 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
         warnings: warnings.iter().map(crate::report::warning).collect(),
         summary,
     };
-    Checked { report, warnings }
+    Checked {
+        report,
+        warnings,
+        timings,
+    }
 }
 
 fn judge(

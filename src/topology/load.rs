@@ -63,7 +63,8 @@ pub fn yaml(source: &SourceRef) -> Result<Topology, Errors> {
             TopSeed::<serde_saphyr::Spanned<String>>(&mut builder, PhantomData).deserialize(de)
         });
     if let Err(e) = result {
-        let d = parser_error(source, &e, builder.context.as_deref());
+        let context = builder.context.as_ref().map(|c| c.describe(&builder.topo));
+        let d = parser_error(source, &e, context.as_deref());
         builder.problems.push(d);
         return Err(Errors(builder.problems));
     }
@@ -85,7 +86,7 @@ fn is_blank(text: &str) -> bool {
     })
 }
 
-fn empty(source: &SourceRef) -> Diagnostic {
+pub(super) fn empty(source: &SourceRef) -> Diagnostic {
     Diagnostic::error(format!("the topology `{}` is empty", source.path()))
         .at(source, 0..0, "nothing here")
         .help("a topology needs `nodes:` (a map from node id to attributes) and `edges:` (a list of `{from, to, kind}`)")
@@ -112,6 +113,16 @@ fn parser_error(source: &SourceRef, e: &serde_saphyr::Error, context: Option<&st
             d.at(source, start..end, "here")
         }
         None => d,
+    }
+}
+
+/// `message in <what was being read>`, unless the message says it already.
+pub(super) fn with_context(message: String, context: Option<&str>) -> String {
+    match context {
+        Some(ctx) if !message.starts_with("the ") && !message.starts_with("a ") => {
+            format!("{message} in {ctx}")
+        }
+        _ => message,
     }
 }
 
@@ -193,13 +204,7 @@ impl Kind {
 pub fn from_source(source: &SourceRef, kind: Kind) -> Result<Topology, Errors> {
     match kind {
         Kind::Yaml => yaml(source),
-        // The JSON loader is wired in here.
-        Kind::Json => Err(Diagnostic::error(format!(
-            "cannot load `{}`: JSON topologies are not supported in this build",
-            source.path()
-        ))
-        .help("write the topology as YAML (the same schema)")
-        .into()),
+        Kind::Json => super::json::json(source),
     }
 }
 

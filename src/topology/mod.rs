@@ -11,11 +11,12 @@
 //! Loading is in [`load`] (Markdown docs are cut into blocks by
 //! [`markdown`] first); the model never reads files itself.
 
+pub mod json;
 pub mod load;
 pub mod markdown;
 mod raw;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::source::{Location, SourceRef, Span};
 
@@ -113,7 +114,7 @@ pub struct Topology {
     pub edges: Vec<Edge>,
     /// Attribute names and values, edge kinds.
     pub strings: Interner,
-    index: HashMap<String, u32>,
+    index: HashMap<Box<str>, u32>,
 }
 
 impl Topology {
@@ -126,7 +127,7 @@ impl Topology {
             nodes: Vec::new(),
             edges: Vec::new(),
             strings: Interner::default(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         }
     }
 
@@ -147,13 +148,39 @@ impl Topology {
             attrs,
             span,
         });
-        self.index.insert(id.to_string(), ix);
+        self.index.insert(id.into(), ix);
+        Ok(ix)
+    }
+
+    /// Adds a node whose attributes are already interned (the loaders'
+    /// path: no string is copied twice). `attrs` is sorted in place.
+    pub(crate) fn add_node_interned(
+        &mut self,
+        id: String,
+        attrs: &mut [(Sym, Sym)],
+        span: Span,
+    ) -> Result<u32, u32> {
+        if let Some(&prev) = self.index.get(id.as_str()) {
+            return Err(prev);
+        }
+        attrs.sort_unstable();
+        let ix = self.nodes.len() as u32;
+        self.index.insert(id.as_str().into(), ix);
+        self.nodes.push(Node {
+            id,
+            attrs: attrs.to_vec(),
+            span,
+        });
         Ok(ix)
     }
 
     /// Adds an edge between two known node indices.
     pub fn add_edge(&mut self, from: u32, to: u32, kind: &str, attrs: &[(&str, &str)], span: Span) {
-        let kind = self.strings.intern(&kind.to_lowercase());
+        let kind = if kind.bytes().any(|b| b.is_ascii_uppercase()) || !kind.is_ascii() {
+            self.strings.intern(&kind.to_lowercase())
+        } else {
+            self.strings.intern(kind)
+        };
         let mut attrs: Vec<(Sym, Sym)> = attrs
             .iter()
             .map(|(k, v)| (self.strings.intern(k), self.strings.intern(v)))

@@ -7,8 +7,11 @@
 //! missing `to`, a duplicate id): they record a diagnostic and read on, so
 //! every such mistake in a file is reported in one run.
 //!
-//! Keys are read through [`Located`], which gives their line and column;
-//! the YAML loader uses serde-saphyr's `Spanned<String>`.
+//! Keys are read through [`Located`], which gives their byte offset; the
+//! YAML loader uses serde-saphyr's `Spanned<String>`, the JSON loader its
+//! own key type (see [`super::json`]). The per-key work on the happy path
+//! is kept to interning: what was being read is remembered as a cheap
+//! [`Context`] and only turned into words when the parser fails.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -17,25 +20,60 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use super::Topology;
 use crate::diag::{Diagnostic, suggest};
-use crate::source::Span;
+use crate::source::{Source, Span};
 
-/// A map key that knows where it was written.
+/// A map key (or string value) that knows where it was written.
 pub trait Located: for<'de> serde::Deserialize<'de> {
+    /// A plain attribute value: text, a number or a boolean, as text.
+    type Scalar: for<'de> serde::Deserialize<'de> + Into<String> + AsRef<str>;
     /// The key's text.
     fn text(&self) -> &str;
-    /// 1-based line and column.
-    fn line_col(&self) -> (usize, usize);
+    /// Its byte offset in `source`.
+    fn offset(&self, source: &Source) -> usize;
 }
 
 impl Located for serde_saphyr::Spanned<String> {
+    type Scalar = String;
     fn text(&self) -> &str {
         &self.value
     }
-    fn line_col(&self) -> (usize, usize) {
-        (
+    fn offset(&self, source: &Source) -> usize {
+        source.offset(
             self.referenced.line() as usize,
             self.referenced.column() as usize,
         )
+    }
+}
+
+/// What was being read, for the message when the parser stops.
+#[derive(Debug, Clone)]
+pub enum Context {
+    /// The `name` key.
+    Name,
+    /// The `agreement` key.
+    Agreement,
+    /// The attributes of a node.
+    Node(String),
+    /// One attribute (its interned name) of the node whose key has this span.
+    Attr(super::Sym, Span),
+    /// The n-th edge (1-based).
+    Edge(usize),
+}
+
+impl Context {
+    /// In words, for an error message.
+    pub fn describe(&self, topo: &super::Topology) -> String {
+        match self {
+            Context::Name => "`name`".into(),
+            Context::Agreement => "`agreement`".into(),
+            Context::Node(id) => format!("node `{id}`"),
+            Context::Attr(name, node) => format!(
+                "attribute `{}` of node `{}`",
+                topo.strings.resolve(*name),
+                topo.source.text().get(node.clone()).unwrap_or("?")
+            ),
+            Context::Edge(n) => format!("edge {n}"),
+        }
     }
 }
 
@@ -58,7 +96,9 @@ pub struct Builder {
     /// Problems found; the load fails if any is an error.
     pub problems: Vec<Diagnostic>,
     /// What was being read when the parser stopped, for its message.
-    pub context: Option<String>,
+    pub context: Option<Context>,
+    /// The span of the key of the node being read.
+    node_span: Span,
     pending: Vec<PendingEdge>,
     nodes_read: bool,
     saw_nodes: bool,
@@ -71,25 +111,28 @@ impl Builder {
             topo,
             problems: Vec::new(),
             context: None,
+            node_span: 0..0,
             pending: Vec::new(),
             nodes_read: false,
             saw_nodes: false,
         }
     }
 
-    fn span_at(&self, (line, col): (usize, usize), len: usize) -> Span {
-        let start = self.topo.source.offset(line, col);
+    fn span_at(&self, start: usize, len: usize) -> Span {
+        let start = start.min(self.topo.source.text().len());
         let end = (start + len.max(1)).min(self.topo.source.text().len());
         start..end.max(start)
     }
 
     /// A span from an edge's first key (or the `{` just before it) to the
     /// end of its line.
-    fn line_span_at(&self, pos: (usize, usize)) -> Span {
+    fn line_span_at(&self, pos: usize) -> Span {
         let text = self.topo.source.text();
-        let mut start = self.topo.source.offset(pos.0, pos.1);
+        let mut start = pos.min(text.len());
         let line = self.topo.source.line_range(start);
+        // Back up over `{` (YAML flow style) or `{"` (JSON).
         let before = text[line.start..start].trim_end();
+        let before = before.strip_suffix('"').unwrap_or(before).trim_end();
         if before.ends_with('{') {
             start = line.start + before.len() - 1;
         }
@@ -167,7 +210,7 @@ impl<'de, K: Located> Visitor<'de> for TopSeed<'_, K> {
         let b = self.0;
         let mut seen: HashMap<String, Span> = HashMap::new();
         while let Some(key) = map.next_key::<K>()? {
-            let span = b.span_at(key.line_col(), key.text().len());
+            let span = b.span_at(key.offset(&b.topo.source), key.text().len());
             let name = key.text().to_string();
             if let Some(first) = seen.get(&name) {
                 let src = b.topo.source.clone();
@@ -181,13 +224,13 @@ impl<'de, K: Located> Visitor<'de> for TopSeed<'_, K> {
             seen.insert(name.clone(), span.clone());
             match name.as_str() {
                 "name" => {
-                    b.context = Some("`name`".into());
-                    b.topo.name = Some(map.next_value::<String>()?);
+                    b.context = Some(Context::Name);
+                    b.topo.name = Some(map.next_value::<K>()?.text().to_string());
                 }
                 "agreement" => {
-                    b.context = Some("`agreement`".into());
+                    b.context = Some(Context::Agreement);
                     let v = map.next_value::<K>()?;
-                    let vspan = b.span_at(v.line_col(), v.text().len());
+                    let vspan = b.span_at(v.offset(&b.topo.source), v.text().len());
                     b.topo.agreement = Some((v.text().to_string(), vspan));
                 }
                 "nodes" => {
@@ -230,18 +273,18 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let b = self.0;
-        let mut attrs: Vec<(String, String)> = Vec::new();
+        let mut attrs: Vec<(super::Sym, super::Sym)> = Vec::new();
         while let Some(key) = map.next_key::<K>()? {
-            let id = key.text().to_string();
-            let span = b.span_at(key.line_col(), id.len());
-            b.context = Some(format!("node `{id}`"));
+            let span = b.span_at(key.offset(&b.topo.source), key.text().len());
+            b.context = Some(Context::Node(key.text().to_string()));
+            b.node_span = span.clone();
             attrs.clear();
             map.next_value_seed(AttrsSeed::<K>(b, &mut attrs, Default::default()))?;
-            let pairs: Vec<(&str, &str)> = attrs
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            if let Err(prev) = b.topo.add_node(&id, &pairs, span.clone()) {
+            let Some(Context::Node(id)) = b.context.take() else {
+                continue; // the seed puts the node context back
+            };
+            if let Err(prev) = b.topo.add_node_interned(id, &mut attrs, span.clone()) {
+                let id = key.text();
                 let src = b.topo.source.clone();
                 let first = b.topo.nodes[prev as usize].span.clone();
                 b.error(
@@ -256,10 +299,11 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
     }
 }
 
-/// Reads one attribute map into `out`, rejecting duplicates and non-scalars.
+/// Reads one attribute map into `out`, interned, rejecting duplicates and
+/// non-scalars.
 struct AttrsSeed<'b, 'o, K>(
     &'b mut Builder,
-    &'o mut Vec<(String, String)>,
+    &'o mut Vec<(super::Sym, super::Sym)>,
     std::marker::PhantomData<K>,
 );
 
@@ -287,17 +331,18 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (b, out) = (self.0, self.1);
         while let Some(key) = map.next_key::<K>()? {
-            let name = key.text().to_string();
-            let outer = b.context.take();
-            b.context = Some(match &outer {
-                Some(o) => format!("attribute `{name}` of {o}"),
-                None => format!("attribute `{name}`"),
-            });
-            let value = map.next_value::<String>()?;
-            b.context = outer;
-            if out.iter().any(|(k, _)| *k == name) {
+            let name = key.text();
+            let k = b.topo.strings.intern(name);
+            let node = match &b.context {
+                Some(Context::Node(_)) => b.node_span.clone(),
+                _ => 0..0,
+            };
+            let ctx = b.context.replace(Context::Attr(k, node));
+            let value = map.next_value::<K::Scalar>()?;
+            b.context = ctx;
+            if out.iter().any(|(n, _)| *n == k) {
                 let src = b.topo.source.clone();
-                let span = b.span_at(key.line_col(), name.len());
+                let span = b.span_at(key.offset(&src), name.len());
                 b.error(
                     Diagnostic::error(format!("attribute `{name}` is given twice"))
                         .at(&src, span, "again here")
@@ -305,7 +350,8 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
                 );
                 continue;
             }
-            out.push((name, value));
+            let v = b.topo.strings.intern(value.as_ref());
+            out.push((k, v));
         }
         Ok(())
     }
@@ -339,7 +385,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
         let mut index = 0usize;
         loop {
             index += 1;
-            b.context = Some(format!("edge {index}"));
+            b.context = Some(Context::Edge(index));
             let mut edge = RawEdge::default();
             if seq
                 .next_element_seed(EdgeSeed::<K>(b, &mut edge, Default::default()))?
@@ -352,7 +398,6 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
                 continue; // `- {}`: reported by the seed
             };
             let span = b.line_span_at(pos);
-            let src = b.topo.source.clone();
             let missing: Vec<&str> = [
                 ("from", edge.from.is_none()),
                 ("to", edge.to.is_none()),
@@ -364,6 +409,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
             .collect();
             if !missing.is_empty() {
                 let list = suggest::list(&missing, 3).replace(", ", " and ");
+                let src = b.topo.source.clone();
                 b.error(
                     Diagnostic::error(format!("edge {index} has no {list}"))
                         .at(&src, span, "this edge")
@@ -394,7 +440,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
 
 #[derive(Default)]
 struct RawEdge {
-    first: Option<(usize, usize)>,
+    first: Option<usize>,
     from: Option<(String, Span)>,
     to: Option<(String, Span)>,
     kind: Option<(String, Span)>,
@@ -422,7 +468,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (b, edge) = (self.0, self.1);
         while let Some(key) = map.next_key::<K>()? {
-            let pos = key.line_col();
+            let pos = key.offset(&b.topo.source);
             edge.first.get_or_insert(pos);
             let name = key.text().to_string();
             let slot = match name.as_str() {
@@ -434,13 +480,13 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
             let dup = match slot {
                 Some(slot) => {
                     let v = map.next_value::<K>()?;
-                    let span = b.span_at(v.line_col(), v.text().len());
+                    let span = b.span_at(v.offset(&b.topo.source), v.text().len());
                     let dup = slot.is_some();
                     *slot = Some((v.text().to_string(), span));
                     dup
                 }
                 None => {
-                    let v = map.next_value::<String>()?;
+                    let v: String = map.next_value::<K::Scalar>()?.into();
                     let dup = edge.attrs.iter().any(|(k, _)| *k == name);
                     edge.attrs.push((name.clone(), v));
                     dup

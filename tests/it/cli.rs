@@ -173,3 +173,47 @@ fn output_is_byte_identical_across_runs() {
         assert_eq!(run(&args), run(&args), "{format}");
     }
 }
+
+/// Drops what legitimately differs between a YAML file and its JSON twin:
+/// the file name and the line of each witness.
+fn without_locations(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            map.remove("location");
+            map.remove("topology");
+            map.values_mut().for_each(without_locations);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(without_locations),
+        _ => {}
+    }
+}
+
+#[test]
+fn a_json_topology_gives_the_same_verdicts_and_witnesses_as_its_yaml_twin() {
+    let report = |path: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_proviso"))
+            .args(["check", path, "--as-of", AS_OF, "--format", "json"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("the proviso binary runs");
+        assert_eq!(out.status.code(), Some(1), "{path}: all-forms has breaches");
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+        without_locations(&mut v);
+        v
+    };
+    let yaml = report("fixtures/topologies/all-forms.yaml");
+    let json = report("fixtures/json/all-forms.json");
+    assert!(
+        yaml.to_string().contains("\"witnesses\":[{"),
+        "the twin has witnesses to compare"
+    );
+    assert_eq!(yaml, json);
+}
+
+#[test]
+fn a_json_witness_points_at_the_json_line_of_its_edge() {
+    let out = run(&["check", "fixtures/json/all-forms.json", "--as-of", AS_OF]);
+    // R1's spirit witness ends with `{"from": "relay", "to": "m2", ...}`,
+    // line 19 of the twin, and points at its `{`.
+    assert!(out.contains("fixtures/json/all-forms.json:19:3"), "{out}");
+}

@@ -36,3 +36,20 @@ fn topology_errors() {
         insta::assert_snapshot!(out);
     });
 }
+
+/// The same checks and locations for JSON topologies (`*.json`).
+#[test]
+fn json_topology_errors() {
+    insta::glob!("../../fixtures", "errors/topology/*.json", |path| {
+        let path = relative(path);
+        let out = run(&[
+            "check",
+            &path,
+            "--agreement",
+            "fixtures/contracts/azure-openai.contract",
+            "--as-of",
+            AS_OF,
+        ]);
+        insta::assert_snapshot!(out);
+    });
+}

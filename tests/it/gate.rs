@@ -173,17 +173,30 @@ fn a_malformed_block_points_into_the_doc() {
 }
 
 #[test]
-fn json_topologies_are_refused_clearly_in_this_build() {
-    let dir = std::env::temp_dir().join("proviso-gate-json");
+fn directories_include_json_topologies() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("gate-json");
     std::fs::create_dir_all(&dir).expect("a temp dir");
-    let file = dir.join("t.json");
-    std::fs::write(&file, "{\"nodes\": {}}").expect("a temp file");
-    let out = run(&["check", file.to_str().expect("utf-8 path")]);
-    assert!(out.starts_with("exit: 2\n"), "{out}");
-    assert!(
-        out.contains("JSON topologies are not supported in this build"),
-        "{out}"
+    let agreement = format!(
+        "{}/fixtures/contracts/azure-openai.contract",
+        env!("CARGO_MANIFEST_DIR")
     );
+    let topology = format!(
+        "{{\"agreement\": \"{agreement}\", \"nodes\": {{\"m\": {{\"kind\": \"model\", \"provider\": \"openai\", \"cloud\": \"aws\"}}}}, \"edges\": []}}"
+    );
+    std::fs::write(dir.join("t.json"), topology).expect("a temp file");
+    std::fs::write(dir.join("other.json"), "{\"not\": \"a topology\"}").expect("a temp file");
+    let out = run(&[
+        "check",
+        dir.to_str().expect("utf-8 path"),
+        "--as-of",
+        "2026-11-26",
+        "--format",
+        "json",
+    ]);
+    // 7.3 is breached: the model has no approved region; other.json is skipped.
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(out.contains("gate-json/t.json"), "{out}");
+    assert!(!out.contains("other.json"), "{out}");
 }
 
 #[test]

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: generates topologies at 1k, 10k, 100k and 1M nodes
+# (YAML and JSON, seed 7, no bypass), then times `proviso check` with
+# `--load-only` and with every clause of fixtures/bench/agreement.contract,
+# under /usr/bin/time -v (wall time and peak RSS). Each measurement is the
+# median of RUNS runs (default 3). Writes the table to docs/performance.md
+# between the BEGIN/END markers, with the machine's load average.
+#
+#   bench/run.sh                 # everything (1M YAML included)
+#   SIZES="1000 10000" bench/run.sh
+#   SKIP_YAML_ABOVE=100000 bench/run.sh   # skip YAML above this size
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"1000 10000 100000 1000000"}
+RUNS=${RUNS:-3}
+SKIP_YAML_ABOVE=${SKIP_YAML_ABOVE:-0}
+OUT=${BENCH_DIR:-target/bench}
+AGREEMENT=fixtures/bench/agreement.contract
+AS_OF=2026-11-26
+mkdir -p "$OUT"
+
+cargo build --release --quiet --bin proviso --example gen-topology
+BIN=target/release/proviso
+GEN=target/release/examples/gen-topology
+
+# median of the runs of one command: prints "seconds kilobytes"
+measure() {
+  local runs=() rss=()
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -v "$@" >/dev/null 2>"$OUT/time.txt" || true
+    runs+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.txt")")
+    rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/time.txt")")
+  done
+  local t m
+  t=$(printf '%s\n' "${runs[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  m=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "$t $m"
+}
+
+rows=()
+for n in $SIZES; do
+  for fmt in yaml json; do
+    if [ "$fmt" = yaml ] && [ "$SKIP_YAML_ABOVE" -gt 0 ] && [ "$n" -gt "$SKIP_YAML_ABOVE" ]; then
+      rows+=("| $n | $((3 * n)) | yaml | skipped | | | | |")
+      continue
+    fi
+    file="$OUT/topology-$n.$fmt"
+    flag=""; [ "$fmt" = json ] && flag="--json"
+    [ -f "$file" ] || "$GEN" --nodes "$n" --seed 7 $flag --out "$file"
+    size=$(du -m "$file" | cut -f1)
+    read -r lt lm < <(measure "$BIN" check "$file" --agreement "$AGREEMENT" --as-of "$AS_OF" --load-only)
+    read -r ct cm < <(measure "$BIN" check "$file" --agreement "$AGREEMENT" --as-of "$AS_OF")
+    clauses=$(awk -v a="$ct" -v b="$lt" 'BEGIN {printf "%.2f", a - b}')
+    rows+=("| $n | $((3 * n)) | $fmt | $size MB | $lt s | $ct s | $clauses s | $((cm / 1024)) MB |")
+    echo "${rows[-1]}" >&2
+  done
+done
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+  echo "<!-- BEGIN bench/run.sh -->"
+  echo "Measured by \`bench/run.sh\` on $(nproc) cores, $(uname -sm), load average $load at the end, median of $RUNS runs; 20 clauses; rustc $(rustc --version | cut -d' ' -f2)."
+  echo
+  echo "| nodes | edges | format | file | load only | load + check | check | peak RSS |"
+  echo "|------:|------:|:------:|-----:|----------:|-------------:|------:|---------:|"
+  printf '%s\n' "${rows[@]}"
+  echo "<!-- END bench/run.sh -->"
+} > "$OUT/table.md"
+
+DOC=docs/performance.md
+if [ -f "$DOC" ] && grep -q '<!-- BEGIN bench/run.sh -->' "$DOC"; then
+  awk -v table="$OUT/table.md" '
+    /<!-- BEGIN bench\/run.sh -->/ { while ((getline line < table) > 0) print line; skip = 1; next }
+    /<!-- END bench\/run.sh -->/ { skip = 0; next }
+    !skip { print }' "$DOC" > "$DOC.new" && mv "$DOC.new" "$DOC"
+else
+  mkdir -p docs && cat "$OUT/table.md" > "$DOC"
+fi
+cat "$OUT/table.md"

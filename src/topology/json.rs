@@ -1,0 +1,265 @@
+//! Reading a JSON topology: the fast path for generated graphs.
+//!
+//! The schema is the YAML one (`name`, `agreement`, `nodes` as a map from
+//! id to attributes, `edges` as a list of `{from, to, kind, ...}`), and the
+//! document goes through the same visitors ([`super::raw`]), so every check
+//! and message is the same; only the parser differs. serde_json reads a
+//! generated estate several times faster than any YAML parser.
+//!
+//! serde_json has no spans, so positions come from the text itself: a key
+//! or string value without escapes is handed to the visitor as a slice
+//! *of the input* (`visit_borrowed_str`), and its byte offset is its
+//! pointer minus the text's. That is exact and costs nothing, unlike a
+//! pre-scan of the whole text (a second pass and a vector of offsets) or a
+//! position-tracking reader (serde_json's `Read` trait is sealed). A string
+//! with escapes is copied by serde_json; for those, the offset is found by
+//! scanning forward from the last known one to the next string literal,
+//! which is that string unless a skipped value lies between.
+//!
+//! The source and the cursor live in a thread-local for the duration of
+//! one load, because serde's `Deserialize` gets no state.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Visitor};
+
+use super::Topology;
+use super::load;
+use super::raw::{Builder, Located, TopSeed};
+use crate::diag::{Diagnostic, Errors};
+use crate::source::{Source, SourceRef};
+
+thread_local! {
+    /// The source being read.
+    static SOURCE: RefCell<Option<SourceRef>> = const { RefCell::new(None) };
+    /// The offset just past the last string whose position is known.
+    static CURSOR: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Loads a JSON topology from its source.
+pub fn json(source: &SourceRef) -> Result<Topology, Errors> {
+    let text = source.text();
+    if text.trim().is_empty() {
+        return Err(load::empty(source).into());
+    }
+    SOURCE.with(|s| *s.borrow_mut() = Some(source.clone()));
+    CURSOR.with(|c| c.set(0));
+    let mut builder = Builder::new(Topology::new(source.clone()));
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = TopSeed::<JsonKey>(&mut builder, PhantomData)
+        .deserialize(&mut de)
+        .and_then(|()| de.end());
+    SOURCE.with(|s| *s.borrow_mut() = None);
+    if let Err(e) = result {
+        let context = builder.context.as_ref().map(|c| c.describe(&builder.topo));
+        builder
+            .problems
+            .push(parser_error(source, &e, context.as_deref()));
+        return Err(Errors(builder.problems));
+    }
+    builder.finish();
+    if builder.problems.is_empty() {
+        Ok(builder.topo)
+    } else {
+        builder
+            .problems
+            .sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
+        Err(Errors(builder.problems))
+    }
+}
+
+/// The offset of a string serde_json borrowed from the text, if it did.
+fn borrowed_offset(s: &str) -> Option<usize> {
+    let (base, len) = SOURCE.with(|src| {
+        src.borrow().as_ref().map_or((0, 0), |src| {
+            (src.text().as_ptr() as usize, src.text().len())
+        })
+    });
+    let at = (s.as_ptr() as usize).checked_sub(base)?;
+    (at + s.len() <= len).then(|| {
+        CURSOR.with(|c| c.set(at + s.len()));
+        at
+    })
+}
+
+/// The offset of the next string literal's content after the cursor, for a
+/// string serde_json had to unescape (so did not borrow).
+fn scanned_offset() -> usize {
+    let Some(source) = SOURCE.with(|s| s.borrow().clone()) else {
+        return 0;
+    };
+    let bytes = source.text().as_bytes();
+    let len = bytes.len();
+    let mut i = CURSOR.with(Cell::get);
+    // Step over the closing quote of the last known string.
+    if bytes.get(i) == Some(&b'"') {
+        i += 1;
+    }
+    while i < len && bytes[i] != b'"' {
+        i += 1;
+    }
+    let start = (i + 1).min(len);
+    let mut j = start;
+    while j < len && bytes[j] != b'"' {
+        j += if bytes[j] == b'\\' { 2 } else { 1 };
+    }
+    CURSOR.with(|c| c.set(j.min(len)));
+    start
+}
+
+/// A JSON string (a key or a value) and its byte offset.
+pub struct JsonKey {
+    text: String,
+    offset: usize,
+}
+
+impl Located for JsonKey {
+    type Scalar = JsonScalar;
+    fn text(&self) -> &str {
+        &self.text
+    }
+    fn offset(&self, _source: &Source) -> usize {
+        self.offset
+    }
+}
+
+impl<'de> de::Deserialize<'de> for JsonKey {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = JsonKey;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonKey, E> {
+        let offset = borrowed_offset(v).unwrap_or_else(scanned_offset);
+        Ok(JsonKey {
+            text: v.to_string(),
+            offset,
+        })
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonKey, E> {
+        Ok(JsonKey {
+            text: v.to_string(),
+            offset: scanned_offset(),
+        })
+    }
+}
+
+/// An attribute value: a string, a number or a boolean, kept as text, as
+/// the YAML loader keeps `port: 443`.
+pub struct JsonScalar(String);
+
+impl From<JsonScalar> for String {
+    fn from(s: JsonScalar) -> String {
+        s.0
+    }
+}
+
+impl AsRef<str> for JsonScalar {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> de::Deserialize<'de> for JsonScalar {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = JsonScalar;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a plain value (text, number or boolean)")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonScalar, E> {
+        let _ = borrowed_offset(v);
+        Ok(JsonScalar(v.to_string()))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonScalar, E> {
+        let _ = scanned_offset();
+        Ok(JsonScalar(v.to_string()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonScalar, E> {
+        Ok(JsonScalar(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar, E> {
+        Ok(JsonScalar(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar, E> {
+        Ok(JsonScalar(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar, E> {
+        Ok(JsonScalar(v.to_string()))
+    }
+}
+
+/// serde_json's error in our words, at its line and column.
+fn parser_error(source: &SourceRef, e: &serde_json::Error, context: Option<&str>) -> Diagnostic {
+    let raw = e.to_string();
+    let raw = match raw.rfind(" at line ") {
+        Some(i) => &raw[..i],
+        None => &raw[..],
+    };
+    let (message, help) = translate(raw);
+    let d = Diagnostic::error(load::with_context(message, context)).maybe_help(help);
+    if e.line() == 0 {
+        return d;
+    }
+    let text = source.text();
+    // serde_json counts columns in bytes, from 1.
+    let line_start = source.offset(e.line(), 1);
+    let mut start = (line_start + e.column().saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = text[start..]
+        .chars()
+        .next()
+        .map_or(start, |c| start + c.len_utf8());
+    d.at(source, start..end, "here")
+}
+
+/// Maps serde_json's messages to ours; unknown ones pass through.
+fn translate(raw: &str) -> (String, Option<String>) {
+    if raw.starts_with("EOF while parsing") {
+        return ("the file ends too early".into(), None);
+    }
+    if raw == "trailing characters" {
+        return (
+            "unexpected text after the topology".into(),
+            Some("a topology file holds one JSON object".into()),
+        );
+    }
+    if raw == "recursion limit exceeded" {
+        return (
+            "the JSON is nested too deeply".into(),
+            Some("a topology nests three levels: `nodes`, a node, its attributes".into()),
+        );
+    }
+    if let Some(rest) = raw.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let found = found.split(' ').next().unwrap_or(found);
+        let found = match found {
+            "map" => "an object",
+            "sequence" => "an array",
+            "null" => "`null`",
+            "string" => "a string",
+            "boolean" | "integer" | "floating" => "a plain value",
+            other => other,
+        };
+        return (format!("expected {expected}, found {found}"), None);
+    }
+    (raw.to_string(), None)
+}
