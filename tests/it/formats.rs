@@ -18,6 +18,23 @@ fn fixtures_in_every_format() {
     });
 }
 
+/// A Markdown architecture doc with two topology blocks, one compliant and
+/// one not, in every new format: locations are lines of the doc.
+#[test]
+fn a_markdown_doc_with_two_blocks_in_every_format() {
+    for format in ["sarif", "junit", "github", "markdown"] {
+        let out = run(&[
+            "check",
+            "fixtures/gate/repo/docs/arch.md",
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+        ]);
+        insta::assert_snapshot!(format!("arch_md_{format}"), out);
+    }
+}
+
 /// A fresh directory under the system temp dir, unique to this test run.
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("proviso-{name}-{}", std::process::id()));
