@@ -81,9 +81,11 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
     } else {
         format!("found `{}`", found.escape_debug())
     };
+    let quote_help =
+        (found == "\"").then(|| "a quoted string must end with `\"` on the same line".to_string());
     Diagnostic::error(format!("expected {expected}"))
         .at(source, pos..end, label)
-        .maybe_help(keyword_help)
+        .maybe_help(keyword_help.or(quote_help))
 }
 
 fn is_keyword(word: &str) -> bool {
