@@ -62,6 +62,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
-    let exit = std::panic::catch_unwind(|| run::run(args)).unwrap_or(Exit::Internal);
+    let exit = std::panic::catch_unwind(|| {
+        // The one way to reach the internal-error path on purpose, so that
+        // its exit code and message are tested like any other.
+        if std::env::var_os("PROVISO_TEST_INTERNAL_ERROR").is_some() {
+            panic!("internal error requested by PROVISO_TEST_INTERNAL_ERROR");
+        }
+        run::run(args)
+    })
+    .unwrap_or(Exit::Internal);
     ExitCode::from(exit as u8)
 }

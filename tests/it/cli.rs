@@ -217,3 +217,23 @@ fn a_json_witness_points_at_the_json_line_of_its_edge() {
     // line 19 of the twin, and points at its `{`.
     assert!(out.contains("fixtures/json/all-forms.json:19:3"), "{out}");
 }
+
+#[test]
+fn a_panic_is_an_internal_error_with_exit_3_and_one_line() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proviso"))
+        .args(["check", "fixtures/topologies/azure-routed.yaml"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PROVISO_TEST_INTERNAL_ERROR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("the proviso binary runs");
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: internal error in proviso"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("please report it"), "{stderr}");
+    assert!(!stderr.contains("backtrace"), "{stderr}");
+}
