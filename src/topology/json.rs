@@ -52,22 +52,10 @@ pub fn json(source: &SourceRef) -> Result<Topology, Errors> {
         .deserialize(&mut de)
         .and_then(|()| de.end());
     SOURCE.with(|s| *s.borrow_mut() = None);
-    if let Err(e) = result {
-        let context = builder.context.as_ref().map(|c| c.describe(&builder.topo));
-        builder
-            .problems
-            .push(parser_error(source, &e, context.as_deref()));
-        return Err(Errors(builder.problems));
-    }
-    builder.finish();
-    if builder.problems.is_empty() {
-        Ok(builder.topo)
-    } else {
-        builder
-            .problems
-            .sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
-        Err(Errors(builder.problems))
-    }
+    let stopped = result
+        .err()
+        .map(|e| parser_error(source, &e, builder.context_words().as_deref()));
+    builder.into_result(stopped)
 }
 
 /// The offset of a string serde_json borrowed from the text, if it did.

@@ -62,21 +62,10 @@ pub fn yaml(source: &SourceRef) -> Result<Topology, Errors> {
         serde_saphyr::with_deserializer_from_str_with_options(source.text(), options, |de| {
             TopSeed::<serde_saphyr::Spanned<String>>(&mut builder, PhantomData).deserialize(de)
         });
-    if let Err(e) = result {
-        let context = builder.context.as_ref().map(|c| c.describe(&builder.topo));
-        let d = parser_error(source, &e, context.as_deref());
-        builder.problems.push(d);
-        return Err(Errors(builder.problems));
-    }
-    builder.finish();
-    if builder.problems.is_empty() {
-        Ok(builder.topo)
-    } else {
-        builder
-            .problems
-            .sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
-        Err(Errors(builder.problems))
-    }
+    let stopped = result
+        .err()
+        .map(|e| parser_error(source, &e, builder.context_words().as_deref()));
+    builder.into_result(stopped)
 }
 
 fn is_blank(text: &str) -> bool {

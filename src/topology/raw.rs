@@ -19,7 +19,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::Topology;
-use crate::diag::{Diagnostic, suggest};
+use crate::diag::{Diagnostic, Errors, suggest};
 use crate::source::{Source, Span};
 
 /// A map key (or string value) that knows where it was written.
@@ -144,9 +144,30 @@ impl Builder {
         self.problems.push(d);
     }
 
+    /// The topology, or every problem found, in file order. `stopped` is the
+    /// parser's own error (already in our words), if it stopped early.
+    pub fn into_result(mut self, stopped: Option<Diagnostic>) -> Result<Topology, Errors> {
+        if let Some(d) = stopped {
+            self.problems.push(d);
+            return Err(Errors(self.problems));
+        }
+        self.finish();
+        if self.problems.is_empty() {
+            return Ok(self.topo);
+        }
+        self.problems
+            .sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
+        Err(Errors(self.problems))
+    }
+
+    /// What was being read, in words, for the parser's error message.
+    pub fn context_words(&self) -> Option<String> {
+        self.context.as_ref().map(|c| c.describe(&self.topo))
+    }
+
     /// Resolves the edges that named nodes before `nodes:` was read, and
     /// checks the document had `nodes`.
-    pub fn finish(&mut self) {
+    fn finish(&mut self) {
         if !self.saw_nodes {
             let src = self.topo.source.clone();
             let len = src.text().len();

@@ -160,7 +160,7 @@ fn agreement_flag_overrides_the_topology_key() {
 
 #[test]
 fn output_is_byte_identical_across_runs() {
-    for format in ["human", "json"] {
+    for format in ["human", "json", "sarif", "junit", "github", "markdown"] {
         let args = [
             "check",
             "fixtures/topologies/all-forms.yaml",

@@ -21,26 +21,10 @@ fn agreement_errors() {
     });
 }
 
+/// YAML and JSON topologies (`*.json` has the same schema and checks).
 #[test]
 fn topology_errors() {
-    insta::glob!("../../fixtures", "errors/topology/*.yaml", |path| {
-        let path = relative(path);
-        let out = run(&[
-            "check",
-            &path,
-            "--agreement",
-            "fixtures/contracts/azure-openai.contract",
-            "--as-of",
-            AS_OF,
-        ]);
-        insta::assert_snapshot!(out);
-    });
-}
-
-/// The same checks and locations for JSON topologies (`*.json`).
-#[test]
-fn json_topology_errors() {
-    insta::glob!("../../fixtures", "errors/topology/*.json", |path| {
+    insta::glob!("../../fixtures", "errors/topology/*.{yaml,json}", |path| {
         let path = relative(path);
         let out = run(&[
             "check",

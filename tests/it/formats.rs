@@ -148,19 +148,3 @@ fn junit_fails_contested_clauses_only_under_strict() {
     );
     assert_eq!(strict.matches(contested).count(), 3, "{strict}");
 }
-
-#[test]
-fn new_formats_are_byte_identical_across_runs() {
-    for format in ["sarif", "junit", "github", "markdown"] {
-        let args = [
-            "check",
-            "fixtures/topologies/all-forms.yaml",
-            "fixtures/topologies/frontier-on-aws.yaml",
-            "--as-of",
-            AS_OF,
-            "--format",
-            format,
-        ];
-        assert_eq!(run(&args), run(&args), "{format}");
-    }
-}
