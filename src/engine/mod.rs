@@ -160,7 +160,7 @@ fn judge(
         (Form::Access { .. }, false) => "reachability",
         (f, _) => f.name(),
     };
-    let text = ag.source.text()[clause.body.clone()]
+    let text = ag.source.text()[clause.body.0.clone()]
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");

@@ -36,6 +36,24 @@ impl<T> Node<T> {
     }
 }
 
+/// The span of a composite node: a byte range that equality ignores, so
+/// trees compare by meaning. It dereferences to the range.
+#[derive(Debug, Clone, Default)]
+pub struct At(pub Span);
+
+impl PartialEq for At {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::ops::Deref for At {
+    type Target = Span;
+    fn deref(&self) -> &Span {
+        &self.0
+    }
+}
+
 /// A lowercased name (definition, party, edge kind) with its span.
 pub type Name = Node<String>;
 
@@ -82,7 +100,7 @@ pub struct Definition {
     /// What it selects.
     pub selector: Selector,
     /// The whole definition.
-    pub span: Span,
+    pub span: At,
 }
 
 /// `in spirit, K1 and K2 count as K`.
@@ -92,6 +110,8 @@ pub struct CountsAs {
     pub kinds: Vec<Name>,
     /// The kind they count as.
     pub target: Name,
+    /// The whole declaration.
+    pub span: At,
 }
 
 /// A set of nodes: terms combined left to right.
@@ -102,7 +122,7 @@ pub struct Selector {
     /// The rest, each with the operator before it.
     pub rest: Vec<(SetOp, SelTerm)>,
     /// The whole selector.
-    pub span: Span,
+    pub span: At,
 }
 
 /// How a term combines with what comes before it.
@@ -121,6 +141,8 @@ pub struct SelTerm {
     pub base: SelBase,
     /// The refinement, if any.
     pub filter: Option<Predicate>,
+    /// The whole term.
+    pub span: At,
 }
 
 /// The start of a term.
@@ -140,7 +162,7 @@ pub struct Predicate {
     /// The `or` alternatives, each an `and` of factors.
     pub any: Vec<Vec<Factor>>,
     /// The whole predicate.
-    pub span: Span,
+    pub span: At,
 }
 
 /// An atom under an even or odd number of `not`s.
@@ -150,6 +172,8 @@ pub struct Factor {
     pub negated: bool,
     /// The test.
     pub atom: Atom,
+    /// The `not`s and the atom.
+    pub span: At,
 }
 
 /// One test on a node's attributes.
@@ -184,11 +208,11 @@ pub struct Clause {
     /// What the clause requires.
     pub form: Form,
     /// Whether it says `directly or indirectly` (binds the spirit).
-    pub indirect: Option<Span>,
+    pub indirect: Option<At>,
     /// The body after `clause ID ...:`.
-    pub body: Span,
+    pub body: At,
     /// The whole clause.
-    pub span: Span,
+    pub span: At,
 }
 
 /// must/shall (binding, errors) or should (advisory, warnings), maybe negated.

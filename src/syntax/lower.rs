@@ -163,7 +163,7 @@ impl<'s> Lowering<'s> {
             (Some(name), Some(selector)) => Ok(Definition {
                 name,
                 selector,
-                span: sp,
+                span: At(sp),
             }),
             _ => Err(self.unexpected(&pair)),
         }
@@ -178,7 +178,11 @@ impl<'s> Lowering<'s> {
             .map(|p| self.lower_kind(p))
             .collect::<R<_>>()?;
         let target = kinds.pop().ok_or_else(|| self.unexpected(&pair))?;
-        Ok(CountsAs { kinds, target })
+        Ok(CountsAs {
+            kinds,
+            target,
+            span: At(span(&pair)),
+        })
     }
 
     /// `kind = { name }`, also `access_kind` and `attr`.
@@ -245,7 +249,7 @@ impl<'s> Lowering<'s> {
         Ok(Selector {
             first,
             rest,
-            span: sp,
+            span: At(sp),
         })
     }
 
@@ -272,7 +276,11 @@ impl<'s> Lowering<'s> {
             }
         }
         let base = base.ok_or_else(|| self.unexpected(&pair))?;
-        Ok(SelTerm { base, filter })
+        Ok(SelTerm {
+            base,
+            filter,
+            span: At(span(&pair)),
+        })
     }
 
     /// `sel_base = { kw_nodes | name | "(" ~ selector ~ ")" }`
@@ -301,7 +309,7 @@ impl<'s> Lowering<'s> {
                 _ => return Err(self.unexpected(&p)),
             }
         }
-        Ok(Predicate { any, span: sp })
+        Ok(Predicate { any, span: At(sp) })
     }
 
     /// `pred_and = { pred_not ~ (kw_and ~ pred_not)* }`
@@ -327,6 +335,7 @@ impl<'s> Lowering<'s> {
                     return Ok(Factor {
                         negated,
                         atom: self.lower_pred_atom(p)?,
+                        span: At(span(&pair)),
                     });
                 }
                 _ => return Err(self.unexpected(&p)),
@@ -420,13 +429,13 @@ impl<'s> Lowering<'s> {
             modal,
             form,
             indirect,
-            body,
-            span: sp,
+            body: At(body),
+            span: At(sp),
         })
     }
 
     /// The body of a clause: one of the three body rules.
-    fn lower_body(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<Span>)> {
+    fn lower_body(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
         match pair.as_rule() {
             Rule::route_form => self.lower_route_form(pair),
             Rule::stay_form => self.lower_stay_form(pair),
@@ -453,7 +462,7 @@ impl<'s> Lowering<'s> {
     }
 
     /// `route_form = { access_kind? ~ kw_access ~ (kw_from ~ selector)? ~ kw_to ~ selector ~ indirect? ~ modal ~ kw_route ~ kw_via ~ selector }`
-    fn lower_route_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<Span>)> {
+    fn lower_route_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
         let mut kind = None;
         let mut selectors = Vec::new();
         let mut saw_from = false;
@@ -464,7 +473,7 @@ impl<'s> Lowering<'s> {
                 Rule::access_kind => kind = Some(self.lower_kind(p)?),
                 Rule::kw_from => saw_from = true,
                 Rule::selector => selectors.push(self.lower_selector(p)?),
-                Rule::indirect => indirect = Some(span(&p)),
+                Rule::indirect => indirect = Some(At(span(&p))),
                 Rule::modal => modal = Some(self.lower_modal(p)?),
                 Rule::kw_access | Rule::kw_to | Rule::kw_route | Rule::kw_via => {}
                 _ => return Err(self.unexpected(&p)),
@@ -489,7 +498,7 @@ impl<'s> Lowering<'s> {
     }
 
     /// `stay_form = { kind ~ kw_from ~ selector ~ indirect? ~ modal ~ kw_stay ~ kw_within ~ selector }`
-    fn lower_stay_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<Span>)> {
+    fn lower_stay_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
         let mut kind = None;
         let mut selectors = Vec::new();
         let mut indirect = None;
@@ -498,7 +507,7 @@ impl<'s> Lowering<'s> {
             match p.as_rule() {
                 Rule::kind => kind = Some(self.lower_kind(p)?),
                 Rule::selector => selectors.push(self.lower_selector(p)?),
-                Rule::indirect => indirect = Some(span(&p)),
+                Rule::indirect => indirect = Some(At(span(&p))),
                 Rule::modal => modal = Some(self.lower_modal(p)?),
                 Rule::kw_from | Rule::kw_stay | Rule::kw_within => {}
                 _ => return Err(self.unexpected(&p)),
@@ -514,7 +523,7 @@ impl<'s> Lowering<'s> {
     }
 
     /// `subject_form = { selector ~ modal ~ (access_tail | depend_tail | hosted_tail | have_tail) }`
-    fn lower_subject_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<Span>)> {
+    fn lower_subject_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
         let mut inner = pair.clone().into_inner();
         let subject_pair = self.next(&mut inner, &pair)?;
         let subject = self.lower_selector(subject_pair)?;
@@ -531,7 +540,7 @@ impl<'s> Lowering<'s> {
                 Rule::access_kind => kind = Some(self.lower_kind(p)?),
                 Rule::selector => selector = Some(self.lower_selector(p)?),
                 Rule::predicate => predicate = Some(self.lower_predicate(p)?),
-                Rule::indirect => indirect = Some(span(&p)),
+                Rule::indirect => indirect = Some(At(span(&p))),
                 Rule::kw_have
                 | Rule::kw_access
                 | Rule::kw_to

@@ -176,3 +176,22 @@ fn syntax_errors_say_what_was_expected_in_words() {
         "{e}"
     );
 }
+
+#[test]
+fn trees_compare_by_meaning_not_by_position() {
+    let a =
+        parse("define m as nodes where kind = model\nclause 1: m must not have api access to m");
+    let b = parse(
+        "\n\n   define   m as nodes where (kind = model)   # spaced out\nclause 1:\n  M must not have API access to m",
+    );
+    assert_eq!(a.definitions[0].name, b.definitions[0].name);
+    assert_eq!(a.clauses[0].form, b.clauses[0].form);
+    // The spans differ and point at the text they came from.
+    assert_ne!(a.clauses[0].span.start, b.clauses[0].span.start);
+    let text = "define m as nodes where kind = model";
+    let c = parse(text);
+    assert_eq!(
+        &text[c.definitions[0].selector.span.0.clone()],
+        "nodes where kind = model"
+    );
+}
