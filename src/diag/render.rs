@@ -51,8 +51,17 @@ struct Excerpt {
 
 fn excerpt(label: &Label) -> Excerpt {
     let src = &label.source;
-    let start = label.span.start.min(src.text().len());
-    let end = label.span.end.clamp(start, src.text().len());
+    // Spans come from several parsers; snap them to character boundaries
+    // so that no span, however computed, can split a character.
+    let text = src.text();
+    let mut start = label.span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = label.span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
     // A multi-line span is shown on its first line.
     let lines = src.line_range(start);
     let span_end = end.min(lines.end).max(start);
@@ -122,4 +131,21 @@ fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
         ));
     }
     renderer.render(&report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    /// Regression (found by the topology fuzzer): a span that ends inside a
+    /// multi-byte character used to make the renderer panic.
+    #[test]
+    fn spans_inside_a_character_are_snapped_to_its_edges() {
+        let src = Source::new("t.yaml", "\"Ɩ߈");
+        for span in [1..2, 2..3, 0..1, 3..4, 4..9] {
+            let d = Diagnostic::error("boom").at(&src, span, "here");
+            assert!(render(&[d], false).contains("t.yaml:1:"));
+        }
+    }
 }
