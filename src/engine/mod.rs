@@ -52,11 +52,7 @@ pub struct Checked {
 pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> Checked {
     let clock = Instant::now();
     let graph = Graph::new(topology.nodes.len(), &topology.edges);
-    let mut defs = Definitions::new();
-    for def in &agreement.definitions {
-        let set = select::selector(&def.selector, topology, &defs);
-        defs.insert(def.name.node.clone(), set);
-    }
+    let defs = definitions(agreement, topology);
     let counts = CountsAs::new(agreement);
     let ctx = Ctx {
         topo: topology,
@@ -102,6 +98,36 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
         warnings,
         timings,
     }
+}
+
+/// Evaluates every definition, in order (each may use those above it).
+fn definitions(agreement: &Agreement, topology: &Topology) -> Definitions {
+    let mut defs = Definitions::new();
+    for def in &agreement.definitions {
+        let set = select::selector(&def.selector, topology, &defs);
+        defs.insert(def.name.node.clone(), set);
+    }
+    defs
+}
+
+/// The nodes each definition of `agreement` selects on `topology`: the
+/// definitions in agreement order, each with its node indices (into
+/// [`Topology::nodes`]) in file order. This is the first step of
+/// [`check`], on its own for tools that list what a name denotes, and for
+/// the selector benchmarks.
+pub fn selections(agreement: &Agreement, topology: &Topology) -> Vec<(String, Vec<u32>)> {
+    let defs = definitions(agreement, topology);
+    agreement
+        .definitions
+        .iter()
+        .map(|d| {
+            let nodes = defs
+                .get(&d.name.node)
+                .map(|set| set.ones().map(|i| i as u32).collect())
+                .unwrap_or_default();
+            (d.name.node.clone(), nodes)
+        })
+        .collect()
 }
 
 fn judge(

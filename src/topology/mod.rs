@@ -153,15 +153,16 @@ impl Topology {
     }
 
     /// Adds a node whose attributes are already interned (the loaders'
-    /// path: no string is copied twice). `attrs` is sorted in place.
+    /// path: no string is copied twice). `attrs` is sorted in place. A
+    /// duplicate gives back the earlier node's index and the id.
     pub(crate) fn add_node_interned(
         &mut self,
         id: String,
         attrs: &mut [(Sym, Sym)],
         span: Span,
-    ) -> Result<u32, u32> {
+    ) -> Result<u32, (u32, String)> {
         if let Some(&prev) = self.index.get(id.as_str()) {
-            return Err(prev);
+            return Err((prev, id));
         }
         attrs.sort_unstable();
         let ix = self.nodes.len() as u32;
