@@ -77,7 +77,11 @@ fn load_json_10k() -> Topology {
 
 #[divan::bench(args = [1_000, 10_000], sample_count = 20)]
 fn selectors(bencher: divan::Bencher, nodes: usize) {
-    let topo = if nodes == 1_000 { &*TOPO_1K } else { &*TOPO_10K };
+    let topo = if nodes == 1_000 {
+        &*TOPO_1K
+    } else {
+        &*TOPO_10K
+    };
     let ag = agreement(AGREEMENT);
     bencher.bench(|| proviso::engine::selections(&ag, divan::black_box(topo)));
 }

@@ -17,6 +17,7 @@ mod warnings;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::report::model::{
@@ -61,16 +62,22 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
         memo: forms::Memo::default(),
     };
     let mut timings = vec![("index".to_string(), clock.elapsed())];
-    let verdicts: Vec<ClauseVerdict> = agreement
+    // Clauses are independent: rayon judges them on every core, and
+    // `collect` keeps them in clause order.
+    let judged: Vec<(ClauseVerdict, Duration)> = agreement
         .clauses
-        .iter()
+        .par_iter()
         .map(|c| {
             let clock = Instant::now();
             let v = judge(agreement, c, &ctx, &counts, options);
-            timings.push((format!("clause {}", c.id.node), clock.elapsed()));
-            v
+            (v, clock.elapsed())
         })
         .collect();
+    let mut verdicts = Vec::with_capacity(judged.len());
+    for (v, took) in judged {
+        timings.push((format!("clause {}", v.clause), took));
+        verdicts.push(v);
+    }
     let clock = Instant::now();
     let warnings = warnings::collect(agreement, topology, &defs, &counts);
     timings.push(("warnings".to_string(), clock.elapsed()));
