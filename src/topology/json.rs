@@ -298,3 +298,24 @@ fn translate(raw: &str) -> (String, Option<String>) {
     }
     (raw.to_string(), None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_strings_are_unescaped_and_plain_ones_keep_their_positions() {
+        let text = concat!(
+            "{\"nodes\": {\"a\\u0062\": {\"kind\": \"mo\\\"del\"}, \"c\": {\"kind\": \"client\"}},\n",
+            "\"edges\": [{\"from\": \"c\", \"to\": \"ab\", \"kind\": \"api\"}]}"
+        );
+        let src = Source::new("t.json", text);
+        let t = json(&src).expect("the topology loads");
+        assert_eq!(t.node_ids().collect::<Vec<_>>(), ["ab", "c"]);
+        let kind = t.strings.get("kind").expect("`kind` is interned");
+        let value = t.nodes[0].attr(kind).expect("node `ab` has a kind");
+        assert_eq!(t.strings.resolve(value), "mo\"del");
+        assert_eq!(&text[t.nodes[1].span.clone()], "c");
+        assert_eq!((t.edges[0].from, t.edges[0].to), (1, 0));
+    }
+}
