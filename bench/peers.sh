@@ -43,8 +43,12 @@ adj[from] contains to if {
 	input.nodes[from].kind != "gateway"
 }
 
+# Every node must be a key: regorus's graph.reachable does not step to a
+# neighbour that is not one (found on a three-node example).
+adj_all := {id: object.get(adj, id, set()) | some id, _ in input.nodes}
+
 violations contains m if {
-	some m in graph.reachable(adj, callers)
+	some m in graph.reachable(adj_all, callers)
 	input.nodes[m].kind == "model"
 }
 REGO
@@ -59,6 +63,11 @@ CONTRACT
 time_of() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
 read -r pt pm < <(time_of target/release/proviso check "$topo" --agreement "$OUT/waypoint.contract" --as-of 2026-11-26)
 read -r rt rm < <(time_of "$OUT/bin/regorus" eval -d "$OUT/waypoint.rego" -i "$topo" data.bench.violations)
+# Both must find the same offending models (the bypass edges'), or the
+# timing compares different work.
+found=$("$OUT/bin/regorus" eval -d "$OUT/waypoint.rego" -i "$topo" data.bench.violations | grep -c '"model-' || true)
+echo "regorus found $found offending model(s); proviso:" >&2
+target/release/proviso check "$topo" --agreement "$OUT/waypoint.contract" --as-of 2026-11-26 | grep -E 'witness|-->' | head -4 >&2 || true
 ratio=$(awk -v a="$rt" -v b="$pt" 'BEGIN {printf "%.1f", a / b}')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 {

@@ -299,21 +299,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let mut rng = Rng(a.seed);
-    let l = layers(a.nodes);
-    let nodes = nodes(&l, &mut rng);
-    let mut edges = edges(&l, a.nodes, &mut rng);
-    for k in 0..a.bypass {
-        let b = bypass(k, &l, &mut rng);
-        let at = rng.below(edges.len());
-        edges.insert(at, b);
-    }
-    let name = format!("bench-{}-seed-{}", a.nodes, a.seed);
-    let text = if a.json {
-        json(&name, a.agreement.as_deref(), &nodes, &edges)
-    } else {
-        yaml(&name, a.agreement.as_deref(), &nodes, &edges)
-    };
+    let text = generate(a.nodes, a.seed, a.bypass, a.json, a.agreement.as_deref());
     let result = match &a.out {
         Some(path) => std::fs::write(path, text),
         None => std::io::stdout().lock().write_all(text.as_bytes()),
@@ -321,6 +307,32 @@ fn main() {
     if let Err(e) = result {
         eprintln!("gen-topology: cannot write: {e}");
         std::process::exit(1);
+    }
+}
+
+/// The topology text for these settings (`benches/` includes this file to
+/// build its inputs the same way).
+pub fn generate(
+    n: usize,
+    seed: u64,
+    bypasses: usize,
+    as_json: bool,
+    agreement: Option<&str>,
+) -> String {
+    let mut rng = Rng(seed);
+    let l = layers(n);
+    let nodes = nodes(&l, &mut rng);
+    let mut edges = edges(&l, n, &mut rng);
+    for k in 0..bypasses {
+        let b = bypass(k, &l, &mut rng);
+        let at = rng.below(edges.len());
+        edges.insert(at, b);
+    }
+    let name = format!("bench-{n}-seed-{seed}");
+    if as_json {
+        json(&name, agreement, &nodes, &edges)
+    } else {
+        yaml(&name, agreement, &nodes, &edges)
     }
 }
 

@@ -28,8 +28,10 @@ impl Source {
     /// Wraps `text` read from `path` (the path as the user should see it).
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> SourceRef {
         let text = text.into();
+        // memchr scans a word at a time; `match_indices` goes through the
+        // generic string searcher, several times slower on a 300 MB file.
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();
         Arc::new(Source {
             path: path.into(),

@@ -10,6 +10,7 @@
 mod args;
 mod discover;
 mod generate;
+mod progress;
 mod run;
 
 use std::process::ExitCode;

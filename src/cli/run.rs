@@ -13,6 +13,7 @@ use proviso::{Agreement, Diagnostic, Document, Errors, Level, Topology, Verdict}
 use super::Exit;
 use super::args::{CheckArgs, Cli, Command, Format};
 use super::discover::{self, Found};
+use super::progress::Progress;
 
 /// The name of the waiver file looked for beside each agreement.
 const DEFAULT_WAIVERS: &str = "proviso-waivers.yaml";
@@ -67,11 +68,16 @@ fn check(args: &CheckArgs) -> Exit {
         run.errors.extend(e);
         Vec::new()
     });
+    let progress = Progress::new(&files);
     for found in &files {
+        progress.phase("loading", &found.path);
         for unit in run.units(found) {
+            progress.phase("checking", &found.path);
             run.check_unit(unit);
         }
+        progress.done(&found.path);
     }
+    progress.clear();
     run.gate();
     run.finish()
 }

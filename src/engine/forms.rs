@@ -4,8 +4,8 @@
 //! is at most one O(V+E) search (see `paths`) plus a pass over the nodes.
 //! Negated modals flip what counts as an offence, not the search.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
 
 use fixedbitset::FixedBitSet;
 
@@ -51,10 +51,20 @@ struct Query {
 /// an isolation clause and its spirit twin). Keys are the evaluated sets,
 /// not the clause text, so two selectors that denote the same nodes share
 /// too. Hashing a key costs O(V/64), far below the search it saves.
+///
+/// Behind mutexes because clauses are judged in parallel; a lock is held
+/// only to look up or to store, never during a search, so two clauses
+/// asking the same question at once may both search (with one answer).
 #[derive(Default)]
 pub struct Memo {
-    paths: RefCell<HashMap<Query, Vec<Offence>>>,
-    reach: RefCell<HashMap<(KindMask, FixedBitSet), FixedBitSet>>,
+    paths: Mutex<HashMap<Query, Vec<Offence>>>,
+    reach: Mutex<HashMap<(KindMask, FixedBitSet), FixedBitSet>>,
+}
+
+/// A lock on a memo table. A poisoned lock only means a search panicked
+/// in another clause; the table itself is still a valid cache.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Ctx<'_> {
@@ -77,7 +87,7 @@ impl Ctx<'_> {
             via: w.cloned(),
             goal,
         };
-        if let Some(found) = self.memo.paths.borrow().get(&query) {
+        if let Some(found) = lock(&self.memo.paths).get(&query) {
             return found.clone();
         }
         let found: Vec<Offence> =
@@ -85,17 +95,17 @@ impl Ctx<'_> {
                 .into_iter()
                 .map(Offence::Path)
                 .collect();
-        self.memo.paths.borrow_mut().insert(query, found.clone());
+        lock(&self.memo.paths).insert(query, found.clone());
         found
     }
 
     /// Nodes of `subject` with no path to `to`: the offences of "every S has access to T".
     fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Vec<Offence> {
         let key = (kinds.clone(), to.clone());
-        let cached = self.memo.reach.borrow().get(&key).cloned();
+        let cached = lock(&self.memo.reach).get(&key).cloned();
         let reach = cached.unwrap_or_else(|| {
             let reach = paths::can_reach(self.graph, &self.topo.edges, kinds, to);
-            self.memo.reach.borrow_mut().insert(key, reach.clone());
+            lock(&self.memo.reach).insert(key, reach.clone());
             reach
         });
         subject

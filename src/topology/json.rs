@@ -27,7 +27,7 @@ use serde::de::{self, DeserializeSeed, Visitor};
 
 use super::Topology;
 use super::load;
-use super::raw::{Builder, Located, TopSeed};
+use super::raw::{Builder, Located, Text, TopSeed};
 use crate::diag::{Diagnostic, Errors};
 use crate::source::{Source, SourceRef};
 
@@ -97,17 +97,45 @@ fn scanned_offset() -> usize {
     start
 }
 
+/// A string as read: a range of the source when serde_json borrowed it
+/// (no escapes: nearly every key and value), else its unescaped copy.
+enum Str {
+    Borrowed(usize, usize),
+    Owned(String),
+}
+
+impl Str {
+    fn text<'a>(&'a self, source: &'a Source) -> &'a str {
+        match self {
+            Str::Borrowed(start, end) => source.text().get(*start..*end).unwrap_or(""),
+            Str::Owned(s) => s,
+        }
+    }
+    fn into_text(self, source: &Source) -> String {
+        match self {
+            Str::Owned(s) => s,
+            borrowed => borrowed.text(source).to_string(),
+        }
+    }
+}
+
 /// A JSON string (a key or a value) and its byte offset.
 pub struct JsonKey {
-    text: String,
+    text: Str,
     offset: usize,
+}
+
+impl Text for JsonKey {
+    fn text<'a>(&'a self, source: &'a Source) -> &'a str {
+        self.text.text(source)
+    }
+    fn into_text(self, source: &Source) -> String {
+        self.text.into_text(source)
+    }
 }
 
 impl Located for JsonKey {
     type Scalar = JsonScalar;
-    fn text(&self) -> &str {
-        &self.text
-    }
     fn offset(&self, _source: &Source) -> usize {
         self.offset
     }
@@ -127,15 +155,20 @@ impl<'de> Visitor<'de> for KeyVisitor {
         f.write_str("a string")
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonKey, E> {
-        let offset = borrowed_offset(v).unwrap_or_else(scanned_offset);
-        Ok(JsonKey {
-            text: v.to_string(),
-            offset,
+        Ok(match borrowed_offset(v) {
+            Some(offset) => JsonKey {
+                text: Str::Borrowed(offset, offset + v.len()),
+                offset,
+            },
+            None => JsonKey {
+                text: Str::Owned(v.to_string()),
+                offset: scanned_offset(),
+            },
         })
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonKey, E> {
         Ok(JsonKey {
-            text: v.to_string(),
+            text: Str::Owned(v.to_string()),
             offset: scanned_offset(),
         })
     }
@@ -143,17 +176,14 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
 /// An attribute value: a string, a number or a boolean, kept as text, as
 /// the YAML loader keeps `port: 443`.
-pub struct JsonScalar(String);
+pub struct JsonScalar(Str);
 
-impl From<JsonScalar> for String {
-    fn from(s: JsonScalar) -> String {
-        s.0
+impl Text for JsonScalar {
+    fn text<'a>(&'a self, source: &'a Source) -> &'a str {
+        self.0.text(source)
     }
-}
-
-impl AsRef<str> for JsonScalar {
-    fn as_ref(&self) -> &str {
-        &self.0
+    fn into_text(self, source: &Source) -> String {
+        self.0.into_text(source)
     }
 }
 
@@ -171,24 +201,29 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         f.write_str("a plain value (text, number or boolean)")
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonScalar, E> {
-        let _ = borrowed_offset(v);
-        Ok(JsonScalar(v.to_string()))
+        Ok(JsonScalar(match borrowed_offset(v) {
+            Some(at) => Str::Borrowed(at, at + v.len()),
+            None => {
+                let _ = scanned_offset();
+                Str::Owned(v.to_string())
+            }
+        }))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonScalar, E> {
         let _ = scanned_offset();
-        Ok(JsonScalar(v.to_string()))
+        Ok(JsonScalar(Str::Owned(v.to_string())))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(v.to_string()))
+        Ok(JsonScalar(Str::Owned(v.to_string())))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(v.to_string()))
+        Ok(JsonScalar(Str::Owned(v.to_string())))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(v.to_string()))
+        Ok(JsonScalar(Str::Owned(v.to_string())))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(v.to_string()))
+        Ok(JsonScalar(Str::Owned(v.to_string())))
     }
 }
 
@@ -250,4 +285,25 @@ fn translate(raw: &str) -> (String, Option<String>) {
         return (format!("expected {expected}, found {found}"), None);
     }
     (raw.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_strings_are_unescaped_and_plain_ones_keep_their_positions() {
+        let text = concat!(
+            "{\"nodes\": {\"a\\u0062\": {\"kind\": \"mo\\\"del\"}, \"c\": {\"kind\": \"client\"}},\n",
+            "\"edges\": [{\"from\": \"c\", \"to\": \"ab\", \"kind\": \"api\"}]}"
+        );
+        let src = Source::new("t.json", text);
+        let t = json(&src).expect("the topology loads");
+        assert_eq!(t.node_ids().collect::<Vec<_>>(), ["ab", "c"]);
+        let kind = t.strings.get("kind").expect("`kind` is interned");
+        let value = t.nodes[0].attr(kind).expect("node `ab` has a kind");
+        assert_eq!(t.strings.resolve(value), "mo\"del");
+        assert_eq!(&text[t.nodes[1].span.clone()], "c");
+        assert_eq!((t.edges[0].from, t.edges[0].to), (1, 0));
+    }
 }

@@ -114,7 +114,11 @@ pub struct Topology {
     pub edges: Vec<Edge>,
     /// Attribute names and values, edge kinds.
     pub strings: Interner,
-    index: HashMap<Box<str>, u32>,
+    /// Node id to index. Ids of up to 24 bytes (nearly all) are stored
+    /// inline in the table, so a lookup at a million nodes touches one
+    /// cache line instead of two (the table and a separate heap string):
+    /// with `Box<str>` keys, lookups were 40% of loading 1M nodes.
+    index: HashMap<compact_str::CompactString, u32>,
 }
 
 impl Topology {
@@ -148,24 +152,25 @@ impl Topology {
             attrs,
             span,
         });
-        self.index.insert(id.into(), ix);
+        self.index.insert(compact_str::CompactString::new(id), ix);
         Ok(ix)
     }
 
     /// Adds a node whose attributes are already interned (the loaders'
-    /// path: no string is copied twice). `attrs` is sorted in place.
+    /// path: no string is copied twice). `attrs` is sorted in place. A
+    /// duplicate gives back the earlier node's index and the id.
     pub(crate) fn add_node_interned(
         &mut self,
         id: String,
         attrs: &mut [(Sym, Sym)],
         span: Span,
-    ) -> Result<u32, u32> {
+    ) -> Result<u32, (u32, String)> {
         if let Some(&prev) = self.index.get(id.as_str()) {
-            return Err(prev);
+            return Err((prev, id));
         }
         attrs.sort_unstable();
         let ix = self.nodes.len() as u32;
-        self.index.insert(id.as_str().into(), ix);
+        self.index.insert(compact_str::CompactString::new(&id), ix);
         self.nodes.push(Node {
             id,
             attrs: attrs.to_vec(),

@@ -22,26 +22,54 @@ use super::Topology;
 use crate::diag::{Diagnostic, Errors, suggest};
 use crate::source::{Source, Span};
 
+/// Text read from the document. The source is passed in so that a loader
+/// can keep a string as a range of the text instead of a copy (the JSON
+/// loader does: most keys and values are never copied at all).
+pub trait Text {
+    /// The text.
+    fn text<'a>(&'a self, source: &'a Source) -> &'a str;
+    /// The text as an owned string.
+    fn into_text(self, source: &Source) -> String;
+}
+
 /// A map key (or string value) that knows where it was written.
-pub trait Located: for<'de> serde::Deserialize<'de> {
+pub trait Located: for<'de> serde::Deserialize<'de> + Text {
     /// A plain attribute value: text, a number or a boolean, as text.
-    type Scalar: for<'de> serde::Deserialize<'de> + Into<String> + AsRef<str>;
-    /// The key's text.
-    fn text(&self) -> &str;
+    type Scalar: for<'de> serde::Deserialize<'de> + Text;
     /// Its byte offset in `source`.
     fn offset(&self, source: &Source) -> usize;
 }
 
-impl Located for serde_saphyr::Spanned<String> {
-    type Scalar = String;
-    fn text(&self) -> &str {
+impl Text for String {
+    fn text<'a>(&'a self, _: &'a Source) -> &'a str {
+        self
+    }
+    fn into_text(self, _: &Source) -> String {
+        self
+    }
+}
+
+impl Text for serde_saphyr::Spanned<String> {
+    fn text<'a>(&'a self, _: &'a Source) -> &'a str {
         &self.value
     }
+    fn into_text(self, _: &Source) -> String {
+        self.value
+    }
+}
+
+impl Located for serde_saphyr::Spanned<String> {
+    type Scalar = String;
     fn offset(&self, source: &Source) -> usize {
-        source.offset(
-            self.referenced.line() as usize,
-            self.referenced.column() as usize,
-        )
+        // The byte offset when serde-saphyr knows it (it does for text
+        // input); line and column otherwise, which costs a scan of the line.
+        match self.referenced.span().byte_offset() {
+            Some(at) => (at as usize).min(source.text().len()),
+            None => source.offset(
+                self.referenced.line() as usize,
+                self.referenced.column() as usize,
+            ),
+        }
     }
 }
 
@@ -182,7 +210,7 @@ impl Builder {
         }
     }
 
-    fn resolve(&mut self, (id, span): &(String, Span), role: &str) -> Option<u32> {
+    fn resolve(&mut self, (id, span): (&str, &Span), role: &str) -> Option<u32> {
         if let Some(ix) = self.topo.node_index(id) {
             return Some(ix);
         }
@@ -199,15 +227,26 @@ impl Builder {
     }
 
     fn add_edge(&mut self, p: PendingEdge) {
-        let from = self.resolve(&p.from, "from");
-        let to = self.resolve(&p.to, "to");
+        let ends = [(p.from.0.as_str(), &p.from.1), (p.to.0.as_str(), &p.to.1)];
+        self.add_edge_parts(ends, &p.kind, &p.attrs, p.span);
+    }
+
+    /// Adds an edge given the ids (and spans) of its two ends.
+    fn add_edge_parts(
+        &mut self,
+        [from, to]: [(&str, &Span); 2],
+        kind: &str,
+        attrs: &[(String, String)],
+        span: Span,
+    ) {
+        let from = self.resolve(from, "from");
+        let to = self.resolve(to, "to");
         if let (Some(from), Some(to)) = (from, to) {
-            let attrs: Vec<(&str, &str)> = p
-                .attrs
+            let attrs: Vec<(&str, &str)> = attrs
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.as_str()))
                 .collect();
-            self.topo.add_edge(from, to, &p.kind, &attrs, p.span);
+            self.topo.add_edge(from, to, kind, &attrs, span);
         }
     }
 }
@@ -230,10 +269,11 @@ impl<'de, K: Located> Visitor<'de> for TopSeed<'_, K> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let b = self.0;
         let mut seen: HashMap<String, Span> = HashMap::new();
+        let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
-            let span = b.span_at(key.offset(&b.topo.source), key.text().len());
-            let name = key.text().to_string();
-            if let Some(first) = seen.get(&name) {
+            let name = key.text(&src);
+            let span = b.span_at(key.offset(&src), name.len());
+            if let Some(first) = seen.get(name) {
                 let src = b.topo.source.clone();
                 b.error(
                     Diagnostic::error(format!("`{name}` appears twice at the top level"))
@@ -242,17 +282,17 @@ impl<'de, K: Located> Visitor<'de> for TopSeed<'_, K> {
                         .help("merge the two into one"),
                 );
             }
-            seen.insert(name.clone(), span.clone());
-            match name.as_str() {
+            seen.insert(name.to_string(), span.clone());
+            match name {
                 "name" => {
                     b.context = Some(Context::Name);
-                    b.topo.name = Some(map.next_value::<K>()?.text().to_string());
+                    b.topo.name = Some(map.next_value::<K>()?.into_text(&src));
                 }
                 "agreement" => {
                     b.context = Some(Context::Agreement);
                     let v = map.next_value::<K>()?;
-                    let vspan = b.span_at(v.offset(&b.topo.source), v.text().len());
-                    b.topo.agreement = Some((v.text().to_string(), vspan));
+                    let vspan = b.span_at(v.offset(&src), v.text(&src).len());
+                    b.topo.agreement = Some((v.into_text(&src), vspan));
                 }
                 "nodes" => {
                     b.saw_nodes = true;
@@ -295,17 +335,17 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let b = self.0;
         let mut attrs: Vec<(super::Sym, super::Sym)> = Vec::new();
+        let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
-            let span = b.span_at(key.offset(&b.topo.source), key.text().len());
-            b.context = Some(Context::Node(key.text().to_string()));
+            let span = b.span_at(key.offset(&src), key.text(&src).len());
             b.node_span = span.clone();
+            b.context = Some(Context::Node(key.into_text(&src)));
             attrs.clear();
             map.next_value_seed(AttrsSeed::<K>(b, &mut attrs, Default::default()))?;
             let Some(Context::Node(id)) = b.context.take() else {
                 continue; // the seed puts the node context back
             };
-            if let Err(prev) = b.topo.add_node_interned(id, &mut attrs, span.clone()) {
-                let id = key.text();
+            if let Err((prev, id)) = b.topo.add_node_interned(id, &mut attrs, span.clone()) {
                 let src = b.topo.source.clone();
                 let first = b.topo.nodes[prev as usize].span.clone();
                 b.error(
@@ -351,8 +391,9 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (b, out) = (self.0, self.1);
+        let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
-            let name = key.text();
+            let name = key.text(&src);
             let k = b.topo.strings.intern(name);
             let node = match &b.context {
                 Some(Context::Node(_)) => b.node_span.clone(),
@@ -371,7 +412,7 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
                 );
                 continue;
             }
-            let v = b.topo.strings.intern(value.as_ref());
+            let v = b.topo.strings.intern(value.text(&src));
             out.push((k, v));
         }
         Ok(())
@@ -403,6 +444,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let b = self.0;
+        let src = b.topo.source.clone();
         let mut index = 0usize;
         loop {
             index += 1;
@@ -441,17 +483,17 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
             let (Some(from), Some(to), Some(kind)) = (edge.from, edge.to, edge.kind) else {
                 continue;
             };
-            let pending = PendingEdge {
-                from,
-                to,
-                kind: kind.0,
-                attrs: edge.attrs,
-                span,
-            };
             if b.nodes_read {
-                b.add_edge(pending);
+                let ends = [(from.0.text(&src), &from.1), (to.0.text(&src), &to.1)];
+                b.add_edge_parts(ends, kind.0.text(&src), &edge.attrs, span);
             } else {
-                b.pending.push(pending);
+                b.pending.push(PendingEdge {
+                    from: (from.0.into_text(&src), from.1),
+                    to: (to.0.into_text(&src), to.1),
+                    kind: kind.0.into_text(&src),
+                    attrs: edge.attrs,
+                    span,
+                });
             }
         }
         b.context = None;
@@ -459,18 +501,31 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
     }
 }
 
-#[derive(Default)]
-struct RawEdge {
+/// One edge as read: its keys are kept as the loader gave them, so an
+/// edge whose nodes are known is added without copying its strings.
+struct RawEdge<K> {
     first: Option<usize>,
-    from: Option<(String, Span)>,
-    to: Option<(String, Span)>,
-    kind: Option<(String, Span)>,
+    from: Option<(K, Span)>,
+    to: Option<(K, Span)>,
+    kind: Option<(K, Span)>,
     attrs: Vec<(String, String)>,
+}
+
+impl<K> Default for RawEdge<K> {
+    fn default() -> Self {
+        RawEdge {
+            first: None,
+            from: None,
+            to: None,
+            kind: None,
+            attrs: Vec::new(),
+        }
+    }
 }
 
 struct EdgeSeed<'b, 'e, K>(
     &'b mut Builder,
-    &'e mut RawEdge,
+    &'e mut RawEdge<K>,
     std::marker::PhantomData<K>,
 );
 
@@ -488,11 +543,12 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (b, edge) = (self.0, self.1);
+        let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
-            let pos = key.offset(&b.topo.source);
+            let pos = key.offset(&src);
             edge.first.get_or_insert(pos);
-            let name = key.text().to_string();
-            let slot = match name.as_str() {
+            let name = key.text(&src);
+            let slot = match name {
                 "from" => Some(&mut edge.from),
                 "to" => Some(&mut edge.to),
                 "kind" => Some(&mut edge.kind),
@@ -501,20 +557,19 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
             let dup = match slot {
                 Some(slot) => {
                     let v = map.next_value::<K>()?;
-                    let span = b.span_at(v.offset(&b.topo.source), v.text().len());
+                    let span = b.span_at(v.offset(&src), v.text(&src).len());
                     let dup = slot.is_some();
-                    *slot = Some((v.text().to_string(), span));
+                    *slot = Some((v, span));
                     dup
                 }
                 None => {
-                    let v: String = map.next_value::<K::Scalar>()?.into();
-                    let dup = edge.attrs.iter().any(|(k, _)| *k == name);
-                    edge.attrs.push((name.clone(), v));
+                    let v = map.next_value::<K::Scalar>()?.into_text(&src);
+                    let dup = edge.attrs.iter().any(|(k, _)| k == name);
+                    edge.attrs.push((name.to_string(), v));
                     dup
                 }
             };
             if dup {
-                let src = b.topo.source.clone();
                 let span = b.span_at(pos, name.len());
                 b.error(
                     Diagnostic::error(format!("edge key `{name}` is given twice"))
