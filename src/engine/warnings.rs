@@ -7,7 +7,9 @@
 //! Values are only flagged when they are a near miss of a value that exists:
 //! an agreement naming `gcp` for a design that has no GCP is normal.
 
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use fixedbitset::FixedBitSet;
 
@@ -96,47 +98,67 @@ fn kind_help(kind: &str, facts: &Facts) -> Option<String> {
 }
 
 /// What the topology has: attribute names, values per attribute, edge kinds.
+///
+/// Built for a million nodes: one pass marks which attribute names and
+/// edge kinds occur (bitsets over interned symbols), and the values of an
+/// attribute are gathered only when a predicate names it, once per name.
 struct Facts<'t> {
     topo: &'t Topology,
-    values: HashMap<Sym, BTreeSet<&'t str>>,
+    attrs: FixedBitSet,
     edge_kinds: BTreeSet<&'t str>,
+    values: RefCell<HashMap<Sym, Rc<BTreeSet<&'t str>>>>,
 }
 
 impl<'t> Facts<'t> {
     fn new(topo: &'t Topology) -> Self {
-        let mut values: HashMap<Sym, BTreeSet<&str>> = HashMap::new();
+        let mut attrs = FixedBitSet::with_capacity(topo.strings.len());
         for n in &topo.nodes {
-            for &(k, v) in &n.attrs {
-                values.entry(k).or_default().insert(topo.strings.resolve(v));
+            for &(k, _) in &n.attrs {
+                attrs.insert(k as usize);
             }
         }
-        let edge_kinds = topo
-            .edges
-            .iter()
-            .map(|e| topo.strings.resolve(e.kind))
+        let mut kinds = FixedBitSet::with_capacity(topo.strings.len());
+        for e in &topo.edges {
+            kinds.insert(e.kind as usize);
+        }
+        let edge_kinds = kinds
+            .ones()
+            .map(|k| topo.strings.resolve(k as Sym))
             .collect();
         Facts {
             topo,
-            values,
+            attrs,
             edge_kinds,
+            values: RefCell::new(HashMap::new()),
         }
     }
 
     fn attr_names(&self) -> Vec<&'t str> {
         let mut names: Vec<&str> = self
-            .values
-            .keys()
-            .map(|&k| self.topo.strings.resolve(k))
+            .attrs
+            .ones()
+            .map(|k| self.topo.strings.resolve(k as Sym))
             .collect();
         names.sort();
         names
     }
 
-    fn values_of(&self, attr: &str) -> Option<&BTreeSet<&'t str>> {
-        self.topo
-            .strings
-            .get(attr)
-            .and_then(|a| self.values.get(&a))
+    /// The values some node has for `attr`; `None` if no node has it.
+    fn values_of(&self, attr: &str) -> Option<Rc<BTreeSet<&'t str>>> {
+        let a = self.topo.strings.get(attr)?;
+        if !self.attrs.contains(a as usize) {
+            return None;
+        }
+        let mut cache = self.values.borrow_mut();
+        let set = cache.entry(a).or_insert_with(|| {
+            let syms: HashSet<Sym> = self.topo.nodes.iter().filter_map(|n| n.attr(a)).collect();
+            Rc::new(
+                syms.into_iter()
+                    .map(|v| self.topo.strings.resolve(v))
+                    .collect(),
+            )
+        });
+        Some(Rc::clone(set))
     }
 }
 
