@@ -14,28 +14,71 @@ use crate::topology::load;
 /// The default largest input, in bytes: 1 GiB.
 pub const DEFAULT_MAX_INPUT: u64 = 1 << 30;
 
-/// Reads `path` (shown to the user as `display`) if it is at most `max` bytes.
+/// Reads `path` if it is a regular file of at most `max` bytes.
+///
+/// The size is enforced on the bytes actually read, not on what the file
+/// system reports: procfs files and devices report 0 (`/proc/self/environ`,
+/// `/dev/zero`). Devices, FIFOs (which would block forever), sockets and
+/// directories are refused before they are opened. A UTF-8 byte-order
+/// mark is dropped, as editors do.
 pub fn read(path: &Path, max: u64) -> Result<SourceRef, Errors> {
+    let (display, text) = read_text(path, max)?;
+    Ok(Source::new(display, text))
+}
+
+/// [`read`] for a file the run did not choose itself (an agreement that a
+/// topology names): its messages locate it but never quote it.
+pub fn read_unquoted(path: &Path, max: u64) -> Result<SourceRef, Errors> {
+    let (display, text) = read_text(path, max)?;
+    Ok(Source::without_excerpts(display, text))
+}
+
+fn read_text(path: &Path, max: u64) -> Result<(String, String), Errors> {
+    use std::io::Read as _;
     let display = display_path(path);
     let meta = std::fs::metadata(path).map_err(|e| io_error(&display, &e))?;
-    if meta.is_dir() {
-        return Err(Diagnostic::error(format!("`{display}` is a directory, not a file")).into());
+    if !meta.is_file() {
+        return Err(not_a_file(&display, &meta).into());
     }
-    if meta.len() > max {
+    let file = std::fs::File::open(path).map_err(|e| io_error(&display, &e))?;
+    // The handle is checked again: the path may have changed in between.
+    let meta = file.metadata().map_err(|e| io_error(&display, &e))?;
+    if !meta.is_file() {
+        return Err(not_a_file(&display, &meta).into());
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(&display, &e))?;
+    if bytes.len() as u64 > max {
         return Err(Diagnostic::error(format!(
-            "`{display}` is {}, larger than the {} limit",
-            human_size(meta.len()),
+            "`{}` is larger than the {} limit",
+            crate::escape::display(&display),
             human_size(max)
         ))
         .help(format!(
             "if the file is genuine, raise the limit with `--max-input-size {}`",
-            human_size(meta.len().saturating_mul(2))
+            human_size(max.max(meta.len()).saturating_mul(2))
         ))
         .into());
     }
-    let bytes = std::fs::read(path).map_err(|e| io_error(&display, &e))?;
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
     let text = load::utf8(&display, bytes)?;
-    Ok(Source::new(display, text))
+    Ok((display, text))
+}
+
+fn not_a_file(display: &str, meta: &std::fs::Metadata) -> Diagnostic {
+    let what = if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file (a device, a pipe or a socket)"
+    };
+    Diagnostic::error(format!(
+        "`{}` is {what}; proviso reads only regular files",
+        crate::escape::display(display)
+    ))
 }
 
 fn io_error(display: &str, e: &std::io::Error) -> Errors {
@@ -44,12 +87,24 @@ fn io_error(display: &str, e: &std::io::Error) -> Errors {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string().to_lowercase(),
     };
-    Diagnostic::error(format!("cannot read `{display}`: {what}")).into()
+    Diagnostic::error(format!(
+        "cannot read `{}`: {what}",
+        crate::escape::display(display)
+    ))
+    .into()
 }
 
-/// A path as the user should see it: `/` separators, `.` and `a/..` removed.
+/// A path as the user should see it: `.` and `a/..` removed, `/`
+/// separators. Only on Windows is `\\` a separator; elsewhere it is a
+/// character of the file name and stays one, so `deploy\\prod.yaml` can
+/// never be reported as `deploy/prod.yaml`.
 pub fn display_path(path: &Path) -> String {
-    normalize(path).to_string_lossy().replace('\\', "/")
+    let text = normalize(path).to_string_lossy().into_owned();
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text
+    }
 }
 
 /// Removes `.` and `name/..` without touching the file system.

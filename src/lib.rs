@@ -40,6 +40,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod diag;
+pub mod escape;
 pub mod engine;
 pub mod gate;
 pub mod input;

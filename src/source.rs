@@ -19,6 +19,7 @@ pub struct Source {
     path: String,
     text: String,
     line_starts: Vec<usize>,
+    excerpts: bool,
 }
 
 /// A shared handle on a [`Source`].
@@ -37,7 +38,24 @@ impl Source {
             path: path.into(),
             text,
             line_starts,
+            excerpts: true,
         })
+    }
+
+    /// Like [`Source::new`], for a file that is not one of the run's own
+    /// inputs (an agreement that an untrusted topology named): messages
+    /// locate it but never quote its lines.
+    pub fn without_excerpts(path: impl Into<String>, text: impl Into<String>) -> SourceRef {
+        let mut s = Source::new(path, text);
+        if let Some(s) = Arc::get_mut(&mut s) {
+            s.excerpts = false;
+        }
+        s
+    }
+
+    /// Whether messages may quote this file's lines.
+    pub fn excerpts(&self) -> bool {
+        self.excerpts
     }
 
     /// The path as given by the user.
@@ -123,7 +141,9 @@ pub struct Location {
 
 impl std::fmt::Display for Location {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        // A file name is untrusted text: shown escaped.
+        let file = crate::escape::display(&self.file);
+        write!(f, "{file}:{}:{}", self.line, self.column)
     }
 }
 

@@ -39,27 +39,41 @@ pub enum Command {
 /// `proviso check`.
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Topology files, directories or globs.
+    /// Topology files, directories or globs; default: `paths` in proviso.toml.
     ///
     /// A file is always checked: YAML, JSON or a Markdown doc (its
-    /// `proviso` blocks). A directory is searched recursively (hidden and
-    /// git-ignored files skipped) for YAML and JSON files whose top level
-    /// has `nodes`, and Markdown docs with a `proviso` block; a quoted glob
-    /// such as `'docs/**/*.md'` picks files the same way.
-    #[arg(required = true, value_name = "TOPOLOGY")]
+    /// `proviso` blocks). A directory is searched recursively (inside a git
+    /// work tree: the files git lists) for YAML and JSON files whose top
+    /// level has `nodes`, and Markdown docs with a `proviso` block; a file
+    /// that looks like a topology but cannot be read is an error. A path
+    /// with `*`, `?`, `[` or `{` is always a glob (quote it:
+    /// `'docs/**/*.md'`).
+    #[arg(value_name = "TOPOLOGY")]
     pub topologies: Vec<PathBuf>,
 
-    /// The agreement to check against; overrides each topology's `agreement:` key.
+    /// The agreement to check against, for every topology. A topology's
+    /// own `agreement:` key must then name the same file, or be absent.
     #[arg(long, value_name = "FILE")]
     pub agreement: Option<PathBuf>,
+
+    /// The gate's configuration; default: `proviso.toml` in the working
+    /// directory, if there is one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The repository root: an `agreement:` key of a topology must stay
+    /// inside it. Default: the configuration's directory, else the git
+    /// work tree's top, else the working directory.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 
     /// Judge clauses as in force on this day (YYYY-MM-DD); default: today.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: human, or `format` in proviso.toml].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
 
     /// Write the chosen format to FILE; the terminal (stdout) gets the human view.
     #[arg(long, short, value_name = "FILE")]

@@ -1,11 +1,13 @@
 //! `proviso check`: find, read, parse, load, check, gate, report.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use proviso::diag::render;
+use proviso::gate::config::{self, Config, Ignore};
 use proviso::gate::{baseline, findings, waivers};
 use proviso::topology::{load, markdown};
 use proviso::{Agreement, Diagnostic, Document, Errors, Level, Topology, Verdict};
@@ -35,9 +37,24 @@ struct Unit {
     topology: Topology,
 }
 
+/// The run's settings: the command line, over the configuration.
+struct Settings {
+    config: Option<Config>,
+    root: PathBuf,
+    topologies: Vec<PathBuf>,
+    format: Format,
+    output: Option<PathBuf>,
+    strict: bool,
+    waivers: Option<PathBuf>,
+    baseline: Option<PathBuf>,
+    /// Running in CI, where the agreement must be pinned.
+    ci: bool,
+}
+
 /// What a run gathers before it reports.
 struct Run<'a> {
     args: &'a CheckArgs,
+    settings: Settings,
     as_of: chrono::NaiveDate,
     agreements: BTreeMap<PathBuf, Result<Agreement, Errors>>,
     doc: Document,
@@ -48,6 +65,10 @@ struct Run<'a> {
 }
 
 fn check(args: &CheckArgs) -> Exit {
+    let settings = match settings(args) {
+        Ok(s) => s,
+        Err(e) => return report_errors(&e.0),
+    };
     let mut run = Run {
         args,
         as_of: args
@@ -63,28 +84,118 @@ fn check(args: &CheckArgs) -> Exit {
         warnings: Vec::new(),
         notes: Vec::new(),
         timings: Timings::default(),
+        settings,
     };
-    let files = discover::discover(&args.topologies).unwrap_or_else(|e| {
-        run.errors.extend(e);
-        Vec::new()
-    });
+    let scan = discover::Scan {
+        root: &run.settings.root,
+        ignore: run
+            .settings
+            .config
+            .as_ref()
+            .map_or(Ignore::default(), |c| c.ignore),
+        config: run.settings.config.as_ref(),
+    };
+    let found = discover::discover(&run.settings.topologies, &scan);
+    run.errors.extend(found.errors);
+    run.notes.extend(found.notes);
+    let files = found.files;
+    let mut checked = vec![false; run.settings.topologies.len()];
     let progress = Progress::new(&files);
     for found in &files {
         progress.phase("loading", &found.path);
         for unit in run.units(found) {
+            checked[found.origin] = true;
             progress.phase("checking", &found.path);
             run.check_unit(unit);
         }
         progress.done(&found.path);
     }
     progress.clear();
+    run.nothing_found(&checked);
     run.gate();
     run.finish()
 }
 
+/// The command line over the configuration, and the repository root.
+fn settings(args: &CheckArgs) -> Result<Settings, Errors> {
+    let config_path = args.config.clone().or_else(|| {
+        let default = PathBuf::from(config::FILE_NAME);
+        default.is_file().then_some(default)
+    });
+    let config = match &config_path {
+        Some(path) => {
+            let src = proviso::input::read(path, args.max_input_size)?;
+            Some(config::parse(path, &src)?)
+        }
+        None => None,
+    };
+    let root = args
+        .root
+        .clone()
+        .or_else(|| config.as_ref().map(|c| c.root.clone()))
+        .or_else(git_top)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let topologies = if args.topologies.is_empty() {
+        config.as_ref().map(|c| c.paths.clone()).unwrap_or_default()
+    } else {
+        args.topologies.clone()
+    };
+    if topologies.is_empty() {
+        return Err(Diagnostic::error("no topology to check")
+            .help("name files, directories or globs (`proviso check designs/`), or list them as `paths` in proviso.toml")
+            .into());
+    }
+    let format = match (args.format, config.as_ref().and_then(|c| c.format.as_deref())) {
+        (Some(f), _) => f,
+        (None, Some(name)) => <Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+            Diagnostic::error(format!(
+                "`format = \"{}\"` in the configuration is not a format",
+                proviso::escape::display(name)
+            ))
+            .help("use one of human, json, sarif, junit, github, markdown")
+        })?,
+        (None, None) => Format::Human,
+    };
+    let cfg = |f: fn(&Config) -> Option<PathBuf>| config.as_ref().and_then(f);
+    Ok(Settings {
+        root,
+        topologies,
+        format,
+        output: args.output.clone().or_else(|| cfg(|c| c.output.clone())),
+        strict: args.strict || config.as_ref().is_some_and(|c| c.strict),
+        waivers: args.waivers.clone().or_else(|| cfg(|c| c.waivers.clone())),
+        baseline: args.baseline.clone().or_else(|| cfg(|c| c.baseline.clone())),
+        ci: in_ci(),
+        config,
+    })
+}
+
+/// Whether this is a CI run: `CI` set to anything but `false` or `0`
+/// (GitHub Actions, GitLab CI, CircleCI, Buildkite, Jenkins' plugins and
+/// most others set it), or `GITHUB_ACTIONS=true`.
+fn in_ci() -> bool {
+    let set = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+    };
+    set("CI") || set("GITHUB_ACTIONS")
+}
+
+/// The top of the git work tree around the working directory.
+fn git_top() -> Option<PathBuf> {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--show-toplevel"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let top = String::from_utf8(out.stdout).ok()?;
+    (out.status.success() && !top.trim().is_empty()).then(|| PathBuf::from(top.trim()))
+}
+
 impl Run<'_> {
-    /// The topologies in one file: none (skipped or broken), one, or one
-    /// per `proviso` block of a Markdown doc.
+    /// The topologies in one file: none (not a topology, or broken), one,
+    /// or one per `proviso` block of a Markdown doc.
     fn units(&mut self, found: &Found) -> Vec<Unit> {
         let clock = Instant::now();
         let read = proviso::input::read(&found.path, self.args.max_input_size);
@@ -97,14 +208,31 @@ impl Run<'_> {
             }
         };
         let display = src.path().to_string();
-        if display.to_ascii_lowercase().ends_with(".md") {
-            return self.markdown_units(&found.path, &src);
+        let lower = display.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            return self.markdown_units(found, &src);
         }
         let kind = load::Kind::of_path(&display).unwrap_or(load::Kind::Yaml);
-        if !found.explicit && !load::looks_like_topology(src.text(), kind) {
-            self.notes
-                .push(format!("skipped `{display}`: its top level has no `nodes`"));
-            return Vec::new();
+        if !found.explicit {
+            match load::classify(src.text(), kind) {
+                load::Class::Topology => {}
+                load::Class::Other(why) => {
+                    self.notes
+                        .push(format!("skipped `{}`: {why}", proviso::escape::display(&display)));
+                    return Vec::new();
+                }
+                load::Class::Unreadable => {
+                    // Whatever it holds, it cannot hide: the loader says
+                    // what is wrong, and the run fails.
+                    self.errors.push(
+                        Diagnostic::error(format!(
+                            "`{}` cannot be parsed, so it may be a topology: a scan does not skip it",
+                            proviso::escape::display(&display)
+                        ))
+                        .help("fix the file, or, if it is not a topology, list it under `exclude` in proviso.toml"),
+                    );
+                }
+            }
         }
         let clock = Instant::now();
         let loaded = load::from_source(&src, kind);
@@ -114,24 +242,28 @@ impl Run<'_> {
             .collect()
     }
 
-    fn markdown_units(&mut self, path: &Path, doc: &proviso::SourceRef) -> Vec<Unit> {
+    fn markdown_units(&mut self, found: &Found, doc: &proviso::SourceRef) -> Vec<Unit> {
         let blocks = match markdown::blocks(doc) {
             Ok(b) => b,
-            Err(d) => {
-                self.errors.push(d);
+            Err(e) => {
+                self.errors.extend(e.0);
                 return Vec::new();
             }
         };
-        if blocks.is_empty() {
-            self.notes.push(format!(
-                "skipped `{}`: no ```proviso or ```yaml proviso block",
-                doc.path()
-            ));
+        let shown = proviso::escape::display(doc.path()).into_owned();
+        if blocks.is_empty() && found.explicit {
+            self.errors.push(
+                Diagnostic::error(format!("`{shown}` has no ```yaml proviso block"))
+                    .help("a doc named on the command line must hold a topology: mark its block ```yaml proviso, or name the doc's directory instead"),
+            );
+        } else if blocks.is_empty() {
+            self.notes
+                .push(format!("skipped `{shown}`: no ```proviso or ```yaml proviso block"));
         }
         let mut out = Vec::new();
         for b in blocks {
             let label = format!("{}#{}", doc.path(), b.index);
-            out.extend(self.load(load::yaml(&b.source), label, path));
+            out.extend(self.load(load::yaml(&b.source), label, &found.path));
         }
         out
     }
@@ -150,13 +282,36 @@ impl Run<'_> {
         }
     }
 
+    /// A directory or glob that held no topology is an error: a named
+    /// path is always checked or the run fails.
+    fn nothing_found(&mut self, checked: &[bool]) {
+        for (path, _) in self
+            .settings
+            .topologies
+            .iter()
+            .zip(checked)
+            .filter(|(_, c)| !**c)
+        {
+            let shown = proviso::escape::display(&proviso::input::display_path(path)).into_owned();
+            if path.is_dir() || discover::is_glob(path) {
+                self.errors.push(
+                    Diagnostic::error(format!("no topology found in `{shown}`"))
+                        .help("`--verbose` says what each file held; a topology has a top-level `nodes` map, a doc a ```yaml proviso block"),
+                );
+            }
+        }
+    }
+
     fn check_unit(&mut self, unit: Unit) {
         if self.args.load_only {
             return;
         }
-        let Some(ag_path) = agreement_path(self.args, &unit.file, &unit.topology, &mut self.errors)
-        else {
-            return;
+        let ag_path = match self.agreement_path(&unit) {
+            Ok(p) => p,
+            Err(d) => {
+                self.errors.push(d);
+                return;
+            }
         };
         let max = self.args.max_input_size;
         let timings = &mut self.timings;
@@ -184,6 +339,60 @@ impl Run<'_> {
         self.doc.reports.push(checked.report);
     }
 
+    /// The agreement that judges a topology. When the command line or the
+    /// configuration pins one, the topology's `agreement:` key is only a
+    /// consistency check; otherwise (never in CI) the key is obeyed, inside
+    /// the repository root and only for a `.contract` file.
+    fn agreement_path(&self, unit: &Unit) -> Result<PathBuf, Diagnostic> {
+        let pinned = self.args.agreement.clone().or_else(|| {
+            self.settings
+                .config
+                .as_ref()
+                .and_then(|c| c.agreement_for(&unit.file))
+                .map(Path::to_path_buf)
+        });
+        let topo = &unit.topology;
+        let Some((rel, span)) = &topo.agreement else {
+            return pinned.ok_or_else(|| {
+                Diagnostic::error(format!(
+                    "no agreement to check `{}` against",
+                    proviso::escape::display(topo.source.path())
+                ))
+                .help("pass `--agreement FILE`, or set `agreement` in proviso.toml")
+            });
+        };
+        let dir = unit.file.parent().unwrap_or(Path::new(""));
+        let named = proviso::input::normalize(&dir.join(rel));
+        let src = &topo.source;
+        if let Some(pinned) = pinned {
+            if same_file(&pinned, &named) {
+                return Ok(pinned);
+            }
+            return Err(Diagnostic::error(format!(
+                "this topology names the agreement `{}`, but the gate pins `{}`",
+                proviso::escape::display(&proviso::input::display_path(&named)),
+                proviso::input::display_path(&pinned)
+            ))
+            .at(src, span.clone(), "a different agreement")
+            .help("a pinned agreement judges every topology: remove the `agreement:` key, or make it name the pinned file"));
+        }
+        if self.settings.ci {
+            return Err(Diagnostic::error(
+                "in CI the agreement must be pinned, not chosen by the topology",
+            )
+            .at(src, span.clone(), "a topology may not choose its own agreement in CI")
+            .help("set `agreement = \"...\"` in proviso.toml (kept on the protected branch) or pass `--agreement FILE`"));
+        }
+        confined(rel, &named, &self.settings.root).map_err(|why| {
+            Diagnostic::error(format!(
+                "the agreement `{}` {why}",
+                proviso::escape::display(rel)
+            ))
+            .at(src, span.clone(), "not allowed here")
+            .help("name a `.contract` file inside the repository, relative to this topology, or pass `--agreement FILE`")
+        })?;
+        Ok(named)
+    }
     /// Applies the waivers and the baseline.
     fn gate(&mut self) {
         let mut all = Vec::new();
@@ -196,7 +405,7 @@ impl Run<'_> {
             }
         }
         waivers::apply(&mut self.doc, &all, self.as_of);
-        if let Some(path) = &self.args.baseline {
+        if let Some(path) = &self.settings.baseline {
             match proviso::input::read(path, self.args.max_input_size)
                 .and_then(|src| baseline::parse(&src))
             {
@@ -207,9 +416,10 @@ impl Run<'_> {
         findings::mark_accepted(&mut self.doc);
     }
 
-    /// `--waivers`, else `proviso-waivers.yaml` beside each agreement used.
+    /// `--waivers` (or the configuration's), else `proviso-waivers.yaml`
+    /// beside each agreement used.
     fn waiver_files(&self) -> Vec<PathBuf> {
-        if let Some(w) = &self.args.waivers {
+        if let Some(w) = &self.settings.waivers {
             return vec![w.clone()];
         }
         let dirs: BTreeSet<PathBuf> = self
@@ -221,11 +431,22 @@ impl Run<'_> {
     }
 
     fn finish(self) -> Exit {
+        // On GitHub Actions the runner reads workflow commands from every
+        // line of the log; everything we print is escaped already, and the
+        // runner is also told to stop reading commands until we are done
+        // (except for the `github` format, whose commands are the point).
+        let _stop = (std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true")
+            && self.settings.format != Format::Github)
+            .then(StopCommands::start);
+        self.report()
+    }
+
+    fn report(self) -> Exit {
         let color =
             anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
-        let mut err = anstream::stderr();
+        let mut err = String::new();
         if self.args.timings {
-            let _ = write!(err, "{}", self.timings.render());
+            err.push_str(&self.timings.render());
         }
         if self.args.verbose {
             for n in &self.notes {
@@ -233,87 +454,167 @@ impl Run<'_> {
             }
         }
         if !self.errors.is_empty() {
-            let _ = write!(err, "{}", render::render(&self.errors, color));
+            err.push_str(&render::render(&self.errors, color));
             let n = self.errors.len();
             let _ = writeln!(
                 err,
                 "error: {n} problem{} in the input; nothing was checked for the files above",
                 if n == 1 { "" } else { "s" }
             );
+            emit(&mut anstream::stderr(), &err, color);
             return Exit::Input;
         }
         if let Some(path) = &self.args.write_baseline
             && let Err(e) = std::fs::write(path, proviso::report::json::render(&self.doc))
         {
-            let message = write_error(path, &e);
-            let _ = write!(
-                err,
-                "{}",
-                render::render(&[Diagnostic::error(message)], color)
-            );
+            err.push_str(&render::render(
+                &[Diagnostic::error(write_error(path, &e))],
+                color,
+            ));
+            emit(&mut anstream::stderr(), &err, color);
             return Exit::Input;
         }
         if self.args.load_only {
+            emit(&mut anstream::stderr(), &err, color);
             return Exit::Compliant;
         }
-        if self.doc.reports.is_empty() {
-            let _ = writeln!(
-                err,
-                "warning: no topology found in the paths given; nothing was checked{}",
-                if self.args.verbose {
-                    ""
-                } else {
-                    " (`--verbose` says what was skipped)"
-                }
-            );
-        }
-        if let Err(message) = write_output(self.args, &self.doc, &self.warnings, color) {
-            let _ = write!(
-                err,
-                "{}",
-                render::render(&[Diagnostic::error(message)], color)
-            );
+        let result = write_output(&self.settings, &self.doc, &self.warnings, color, &mut err);
+        if let Err(message) = result {
+            err.push_str(&render::render(&[Diagnostic::error(message)], color));
+            emit(&mut anstream::stderr(), &err, color);
             return Exit::Input;
         }
-        exit_code(&self.doc, self.args.strict)
+        emit(&mut anstream::stderr(), &err, color);
+        exit_code(&self.doc, self.settings.strict)
+    }
+}
+
+/// Writes text of ours to a stream, escaped for it: see
+/// [`proviso::escape::output`].
+fn emit(stream: &mut impl std::io::Write, text: &str, color: bool) {
+    let text = if color {
+        proviso::escape::output_colored(text)
+    } else {
+        proviso::escape::output(text)
+    };
+    let _ = stream.write_all(text.as_bytes());
+    let _ = stream.flush();
+}
+
+/// `::stop-commands::TOKEN` on stdout now, `::TOKEN::` when dropped: the
+/// runner executes no workflow command in between, whatever a line holds.
+/// The token is random (std's hasher keys come from the OS), so input
+/// cannot guess it and resume commands early.
+struct StopCommands(String);
+
+impl StopCommands {
+    fn start() -> Self {
+        use std::hash::{BuildHasher as _, Hasher as _};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u32(std::process::id());
+        let token = format!("proviso-{:016x}", h.finish());
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "::stop-commands::{token}");
+        let _ = out.flush();
+        StopCommands(token)
+    }
+}
+
+impl Drop for StopCommands {
+    fn drop(&mut self) {
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "::{}::", self.0);
+        let _ = out.flush();
     }
 }
 
 /// Writes the report: the chosen format to stdout, or with `--output` to
 /// the file while stdout gets the human view; the GitHub format also
 /// appends its Markdown job summary to `$GITHUB_STEP_SUMMARY` when set.
+/// Warnings shown in the human view are added to `err`.
 fn write_output(
-    args: &CheckArgs,
+    settings: &Settings,
     doc: &Document,
     warnings: &[Diagnostic],
     color: bool,
+    err: &mut String,
 ) -> Result<(), String> {
-    let format = proviso::report::Format::from(args.format);
-    let terminal = if args.output.is_some() {
+    let format = proviso::report::Format::from(settings.format);
+    let strict = settings.strict;
+    let terminal = if settings.output.is_some() {
         Format::Human
     } else {
-        args.format
+        settings.format
     };
-    if let Some(path) = &args.output {
-        let text = proviso::report::render(format, doc, args.strict, false);
+    if let Some(path) = &settings.output {
+        let text = proviso::report::render(format, doc, strict, false);
         std::fs::write(path, text).map_err(|e| write_error(path, &e))?;
     }
     if terminal == Format::Human && !warnings.is_empty() {
-        let _ = write!(anstream::stderr(), "{}", render::render(warnings, color));
+        err.push_str(&render::render(warnings, color));
+    }
+    if doc.reports.is_empty() {
+        err.push_str("warning: no topology was checked\n");
     }
     let out_color =
         anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
-    let text = proviso::report::render(terminal.into(), doc, args.strict, out_color);
+    let text = proviso::report::render(terminal.into(), doc, strict, out_color);
     let mut out = anstream::stdout();
-    let _ = write!(out, "{text}");
-    let _ = out.flush();
-    if args.format == Format::Github
+    if terminal == Format::Github {
+        // Workflow commands on purpose; their payloads are escaped by the
+        // renderer with the runner's own rules.
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    } else {
+        emit(&mut out, &text, out_color);
+    }
+    if settings.format == Format::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
     {
         let path = PathBuf::from(summary);
-        let md =
-            proviso::report::render(proviso::report::Format::Markdown, doc, args.strict, false);
+        let md = proviso::report::render(proviso::report::Format::Markdown, doc, strict, false);
         append(&path, &md).map_err(|e| write_error(&path, &e))?;
+    }
+    Ok(())
+}
+
+/// Prints errors found before anything could be checked; exit 2.
+fn report_errors(errors: &[Diagnostic]) -> Exit {
+    let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
+    emit(&mut anstream::stderr(), &render::render(errors, color), color);
+    Exit::Input
+}
+
+/// Whether two paths name the same file (the same canonical path, or the
+/// same normalised path when one does not exist).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => proviso::input::normalize(a) == proviso::input::normalize(b),
+    }
+}
+
+/// Why a topology may not name `rel` (resolved to `named`) as its
+/// agreement, if it may not: it must be relative, stay inside `root` once
+/// `..` and symbolic links are resolved, and be a `.contract` file.
+fn confined(rel: &str, named: &Path, root: &Path) -> Result<(), &'static str> {
+    let rel_path = Path::new(rel);
+    if rel_path.is_absolute() || rel.starts_with(['/', '\\']) || rel_path.has_root() {
+        return Err("is an absolute path; a topology may only name files inside the repository");
+    }
+    if named.extension().and_then(|e| e.to_str()) != Some("contract") {
+        return Err("is not a `.contract` file");
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let lexical = proviso::input::normalize(&cwd.join(named));
+    let root_abs = proviso::input::normalize(&cwd.join(root));
+    if !lexical.starts_with(&root_abs) {
+        return Err("lies outside the repository root");
+    }
+    if let (Ok(real), Ok(real_root)) = (std::fs::canonicalize(named), std::fs::canonicalize(root))
+        && !real.starts_with(real_root)
+    {
+        return Err("is a symbolic link that leaves the repository root");
     }
     Ok(())
 }
@@ -355,42 +656,13 @@ impl Timings {
         let mut file = "";
         for (f, phase, took) in &self.0 {
             if f != file {
-                out.push_str(&format!("timings for `{f}`:\n"));
+                out.push_str(&format!("timings for `{}`:\n", proviso::escape::display(f)));
                 file = f;
             }
             let ms = took.as_secs_f64() * 1000.0;
             out.push_str(&format!("  {phase:<16} {ms:>10.1} ms\n"));
         }
         out
-    }
-}
-
-/// The agreement for a topology: `--agreement`, else its `agreement:` key
-/// relative to the topology file (for a Markdown block, the doc).
-fn agreement_path(
-    args: &CheckArgs,
-    topo_path: &Path,
-    topo: &Topology,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<PathBuf> {
-    if let Some(a) = &args.agreement {
-        return Some(a.clone());
-    }
-    match &topo.agreement {
-        Some((rel, _)) => {
-            let dir = topo_path.parent().unwrap_or(Path::new(""));
-            Some(proviso::input::normalize(&dir.join(rel)))
-        }
-        None => {
-            errors.push(
-                Diagnostic::error(format!(
-                    "no agreement to check `{}` against",
-                    topo.source.path()
-                ))
-                .help("add `agreement: path/to/file.contract` to the topology (relative to it), or pass `--agreement FILE`"),
-            );
-            None
-        }
     }
 }
 

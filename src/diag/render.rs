@@ -9,6 +9,7 @@
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{Diagnostic, Label, Severity};
+use crate::escape;
 
 /// Longest line (in bytes) shown whole in an excerpt.
 const MAX_LINE: usize = 160;
@@ -34,8 +35,8 @@ pub fn plain_summary(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
         .map(|d| match d.location() {
-            Some(loc) => format!("{loc}: {}", d.message),
-            None => d.message.clone(),
+            Some(loc) => format!("{}: {}", escape::display(&loc.to_string()), escape::display(&d.message)),
+            None => escape::display(&d.message).into_owned(),
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -69,7 +70,7 @@ fn excerpt(label: &Label) -> Excerpt {
     let text = &src.text()[lines.clone()];
     if text.len() <= MAX_LINE {
         return Excerpt {
-            text: text.to_string(),
+            text: escape::placeholder(text).into_owned(),
             line_start,
             span: start - lines.start..span_end - lines.start,
         };
@@ -86,7 +87,10 @@ fn excerpt(label: &Label) -> Excerpt {
     }
     let prefix = if from > 0 { "…" } else { "" };
     let suffix = if to < text.len() { "…" } else { "" };
-    let cut = format!("{prefix}{}{suffix}", &text[from..to]);
+    let cut = format!(
+        "{prefix}{}{suffix}",
+        escape::placeholder(&text[from..to])
+    );
     let s = rel - from + prefix.len();
     let e = (span_end - lines.start).min(to) - from + prefix.len();
     Excerpt {
@@ -106,13 +110,22 @@ fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
         labels.push((p, true));
     }
     labels.extend(d.secondary.iter().map(|l| (l, false)));
-    let excerpts: Vec<(Excerpt, &Label, bool)> = labels
+    // A file that is not one of the run's own inputs (an agreement a
+    // topology named, say) is located but never quoted: its lines could be
+    // anybody's secrets.
+    let (quoted, private): (Vec<_>, Vec<_>) =
+        labels.into_iter().partition(|(l, _)| l.source.excerpts());
+    let excerpts: Vec<(Excerpt, String, String, bool)> = quoted
         .into_iter()
-        .map(|(l, p)| (excerpt(l), l, p))
+        .map(|(l, p)| {
+            let path = escape::display(l.source.path()).into_owned();
+            (excerpt(l), path, escape::display(&l.text).into_owned(), p)
+        })
         .collect();
+    let message = escape::display(&d.message);
     let group = level
-        .primary_title(d.message.as_str())
-        .elements(excerpts.iter().map(|(ex, label, primary)| {
+        .primary_title(message.as_ref())
+        .elements(excerpts.iter().map(|(ex, path, text, primary)| {
             let kind = if *primary {
                 AnnotationKind::Primary
             } else {
@@ -120,14 +133,22 @@ fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
             };
             Snippet::source(ex.text.as_str())
                 .line_start(ex.line_start)
-                .path(label.source.path())
+                .path(path.as_str())
                 .fold(false)
-                .annotation(kind.span(ex.span.clone()).label(label.text.as_str()))
+                .annotation(kind.span(ex.span.clone()).label(text.as_str()))
         }));
     let mut report: Vec<Group<'_>> = vec![group];
-    if let Some(help) = &d.help {
+    let places: Vec<String> = private
+        .iter()
+        .map(|(l, _)| format!("at {} (not shown: not an input of this run)", escape::display(&l.location().to_string())))
+        .collect();
+    for place in &places {
+        report.push(Group::with_title(Level::NOTE.secondary_title(place.as_str())));
+    }
+    let help = d.help.as_deref().map(escape::display);
+    if let Some(help) = &help {
         report.push(Group::with_title(
-            Level::HELP.secondary_title(help.as_str()),
+            Level::HELP.secondary_title(help.as_ref()),
         ));
     }
     renderer.render(&report)

@@ -17,5 +17,6 @@
 //! changes nothing.
 
 pub mod baseline;
+pub mod config;
 pub mod findings;
 pub mod waivers;

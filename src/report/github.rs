@@ -101,11 +101,15 @@ fn command(out: &mut String, kind: &str, at: Option<&Location>, title: &str, mes
     );
 }
 
-/// A command's message: `%`, CR and LF escaped, as the runner unescapes them.
+/// A command's message: `%`, CR and LF escaped, as the runner unescapes
+/// them; every other unsafe character (ESC, NUL, bidi controls) written
+/// as a visible escape ([`crate::escape::display`]).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::escape::display(&s).into_owned()
 }
 
 /// A command's property value: as a message, and also `:` and `,`, which

@@ -13,6 +13,8 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
+use crate::escape::display as esc;
+
 use super::model::{
     BaselineState, ClauseVerdict, Document, FindingKey, Level, Reading, ReadingResult, Report,
     Verdict, WaiverState, Witness,
@@ -84,11 +86,11 @@ fn render_waived(doc: &Document, p: &Paint, out: &mut String) {
                 if let Some(n) = &w.waiver {
                     lines.push(format!(
                         "  clause {} in {}: {}\n    {}, approved by {}, until {}\n    {} {}\n",
-                        v.clause,
-                        r.topology,
+                        esc(&v.clause),
+                        esc(&r.topology),
                         path_text(w),
-                        n.reason,
-                        n.approved_by,
+                        esc(&n.reason),
+                        esc(&n.approved_by),
                         n.expires,
                         p.dim("-->"),
                         n.location
@@ -121,7 +123,7 @@ fn render_waiver_status(doc: &Document, p: &Paint, out: &mut String) {
         let witness = if w.witness.is_empty() {
             String::new()
         } else {
-            format!(", witness {}", w.witness.join(" "))
+            format!(", witness {}", esc(&w.witness.join(" ")))
         };
         let _ = writeln!(
             out,
@@ -130,8 +132,8 @@ fn render_waiver_status(doc: &Document, p: &Paint, out: &mut String) {
                 Style::new().fg_color(Some(AnsiColor::Yellow.into())),
                 &state
             ),
-            w.clause,
-            w.topology,
+            esc(&w.clause),
+            esc(&w.topology),
             p.dim("-->"),
             w.location
         );
@@ -143,7 +145,7 @@ fn render_baseline(doc: &Document, p: &Paint, out: &mut String) {
     let _ = writeln!(
         out,
         "\n{} {} new, {} unchanged, {} fixed, {} stale",
-        p.bold(&format!("baseline {}:", b.file)),
+        p.bold(&format!("baseline {}:", esc(&b.file))),
         b.new,
         b.unchanged,
         b.fixed.len(),
@@ -152,9 +154,9 @@ fn render_baseline(doc: &Document, p: &Paint, out: &mut String) {
     let key = |k: &FindingKey| {
         format!(
             "clause {} in {}: {}",
-            k.clause,
-            k.topology,
-            k.nodes.join(" -> ")
+            esc(&k.clause),
+            esc(&k.topology),
+            esc(&k.nodes.join(" -> "))
         )
     };
     for k in &b.fixed {
@@ -169,20 +171,21 @@ fn render_report(r: &Report, p: &Paint, out: &mut String) {
     let name = r
         .name
         .as_ref()
-        .map(|n| format!(" ({n})"))
+        .map(|n| format!(" ({})", esc(n)))
         .unwrap_or_default();
-    let _ = writeln!(out, "{}{name}", p.bold(&r.topology));
+    let _ = writeln!(out, "{}{name}", p.bold(&esc(&r.topology)));
     let title = r
         .agreement_title
         .as_ref()
-        .map(|t| format!(" \"{t}\""))
+        .map(|t| format!(" \"{}\"", esc(t)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "{}",
         p.dim(&format!(
             "checked against {}{title} as of {}",
-            r.agreement, r.as_of
+            esc(&r.agreement),
+            r.as_of
         ))
     );
     for v in &r.verdicts {
@@ -230,7 +233,7 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
     let title = v
         .title
         .as_ref()
-        .map(|t| format!(" \"{t}\""))
+        .map(|t| format!(" \"{}\"", esc(t)))
         .unwrap_or_default();
     let binds = match v.verdict {
         Verdict::NotInForce => format!(" (as of the report date; {} clause)", v.modal),
@@ -240,14 +243,14 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
     let _ = writeln!(
         out,
         "clause {}{title}: {}{binds}{accepted}",
-        p.bold(&v.clause),
+        p.bold(&esc(&v.clause)),
         p.verdict(v)
     );
     let _ = writeln!(out, "  {} {}", p.dim("-->"), v.location);
     if v.verdict == Verdict::Holds || v.verdict == Verdict::NotInForce {
         return;
     }
-    let _ = writeln!(out, "  {}", v.text);
+    let _ = writeln!(out, "  {}", esc(&v.text));
     if let (Some(l), Some(s)) = (&v.letter, &v.spirit) {
         if l == s {
             let label = if matches!(v.form.as_str(), "hosting" | "attribute") {
@@ -267,7 +270,7 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
     let kinds = match (label, r.kinds.is_empty()) {
         ("it", _) => String::new(),
         (_, true) => " (all edges)".to_string(),
-        (_, false) => format!(" ({})", r.kinds.join(", ")),
+        (_, false) => format!(" ({})", esc(&r.kinds.join(", "))),
     };
     let plural = label == "both readings";
     if r.holds {
@@ -322,14 +325,15 @@ fn marks(w: &Witness) -> String {
     }
 }
 
-/// `a --kind--> b --kind--> c`, or the node id alone.
+/// `a --kind--> b --kind--> c`, or the node id alone; untrusted text
+/// escaped ([`crate::escape::display`]).
 pub fn path_text(w: &Witness) -> String {
     if w.hops.is_empty() {
-        return w.nodes.join(" ");
+        return esc(&w.nodes.join(" ")).into_owned();
     }
-    let mut s = w.hops[0].from.clone();
+    let mut s = esc(&w.hops[0].from).into_owned();
     for h in &w.hops {
-        let _ = write!(s, " --{}--> {}", h.kind, h.to);
+        let _ = write!(s, " --{}--> {}", esc(&h.kind), esc(&h.to));
     }
     s
 }

@@ -38,9 +38,14 @@ pub fn render(doc: &Document, strict: bool) -> String {
         ]);
         junit.add_test_suite(s);
     }
-    let mut s = junit
+    let s = junit
         .to_string()
         .unwrap_or_else(|e| format!("<!-- cannot write junit: {e} -->"));
+    // Characters XML 1.0 cannot hold (most controls, U+FFFE) and those
+    // that would mislead a reader are written as visible escapes, which
+    // are plain XML text; so is the `:` of a line that would start a CI
+    // log command when the file is printed.
+    let mut s = crate::escape::output(&s).into_owned();
     s.push('\n');
     s
 }

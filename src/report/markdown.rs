@@ -27,14 +27,14 @@ pub fn render(doc: &Document) -> String {
     if let Some(b) = &doc.baseline {
         baseline(b, &mut out);
     }
-    out
+    crate::escape::output(&out).into_owned()
 }
 
 fn report(r: &Report, out: &mut String) {
     let name = r
         .name
         .as_ref()
-        .map(|n| format!(" ({})", text(n)))
+        .map(|n| format!(" ({})", code(n)))
         .unwrap_or_default();
     let _ = writeln!(out, "\n## {}{name}\n", code(&r.topology));
     let title = r
@@ -208,6 +208,7 @@ fn node<'a>(ids: &mut BTreeMap<&'a str, String>, id: &'a str, out: &mut String) 
 /// entity codes), then quotes, angle brackets, backticks and pipes as
 /// entity codes; line breaks as spaces.
 pub fn mermaid_label(s: &str) -> String {
+    let s = crate::escape::display(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -263,7 +264,7 @@ fn warnings(r: &Report, out: &mut String) {
             .as_ref()
             .map(|l| format!(" at {}", code(&l.to_string())))
             .unwrap_or_default();
-        let _ = writeln!(out, "- {}{at}", message(&w.message));
+        let _ = writeln!(out, "- {}{at}", code(&w.message));
     }
 }
 
@@ -326,8 +327,13 @@ fn baseline(b: &BaselineSummary, out: &mut String) {
 /// Inline code that holds any text: a fence longer than the longest run
 /// of backticks inside, padded when the text starts or ends with one.
 /// `|` is escaped because GitHub splits table rows on it even in code.
+///
+/// Every string from a topology or a file name lands in a code span:
+/// GitHub renders nothing inside one (no link, image, autolink, @mention
+/// or issue reference), which backslash escapes alone cannot promise.
+/// Control and bidi characters are shown as escapes.
 pub fn code(s: &str) -> String {
-    let s = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let s = crate::escape::display(s).replace('|', "\\|");
     let mut longest = 0;
     let mut run = 0;
     for c in s.chars() {
@@ -343,28 +349,20 @@ pub fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
-/// Plain text: Markdown and HTML punctuation that would change its
-/// meaning escaped with a backslash; line breaks as spaces.
+/// Plain text from the trusted side (the agreement, the waivers): every
+/// ASCII punctuation character escaped with a backslash (CommonMark
+/// allows it for all of them), control and bidi characters shown as
+/// escapes. Untrusted strings go in [`code`] spans instead.
 pub fn text(s: &str) -> String {
+    let s = crate::escape::display(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\r' | '\n' => out.push(' '),
-            _ => out.push(c),
+        if c.is_ascii_punctuation() {
+            out.push('\\');
         }
+        out.push(c);
     }
     out
-}
-
-/// One of proviso's own messages, which quote user input in backticks:
-/// kept as written (the backticks become code spans), HTML and line
-/// breaks neutralised.
-fn message(s: &str) -> String {
-    s.replace(['\r', '\n'], " ").replace('<', "&lt;")
 }
 
 /// A table cell: plain text (which also escapes `|`).
@@ -421,7 +419,10 @@ mod tests {
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x`"), "`` `x` ``");
         assert_eq!(code("a|b"), "`a\\|b`");
-        assert_eq!(text("a_b *c* <d>\nx|y"), "a\\_b \\*c\\* \\<d\\> x\\|y");
+        assert_eq!(
+            text("a_b *c* <d>\nx|y @me"),
+            "a\\_b \\*c\\* \\<d\\>\\\\nx\\|y \\@me"
+        );
     }
 
     #[test]

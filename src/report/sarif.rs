@@ -242,13 +242,12 @@ pub fn uri(path: &str) -> String {
 
 /// A finding's identity, stable when nodes move in the file: topology,
 /// clause and witness node ids (the same key as a baseline's).
+///
+/// The parts are written as a JSON array, so no node id, however it is
+/// spelled, can make two different findings print the same fingerprint
+/// (joining with a separator would: `[a>b, c]` and `[a, b>c]`).
 fn fingerprint(f: &Finding<'_>) -> String {
-    format!(
-        "{}|{}|{}",
-        f.report.topology,
-        f.verdict.clause,
-        f.witness.nodes.join(">")
-    )
+    json!([f.report.topology, f.verdict.clause, f.witness.nodes]).to_string()
 }
 
 /// The verdict with both readings, so a contested result carries them.
@@ -355,6 +354,7 @@ fn bag<const N: usize>(entries: [(&str, Value); N]) -> PropertyBag {
 /// A message as a sentence: capitalised, ending with a period (SARIF
 /// viewers and the validator expect whole sentences).
 fn sentence(text: &str) -> String {
+    let text = crate::escape::display(text);
     let mut chars = text.chars();
     let mut s: String = match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),

@@ -197,47 +197,159 @@ pub fn from_source(source: &SourceRef, kind: Kind) -> Result<Topology, Errors> {
     }
 }
 
-/// Whether a document's top level is a map with a `nodes` key: how a
-/// directory scan tells topologies from other YAML or JSON (CI configs,
-/// manifests). A document that does not parse counts as a topology if a
-/// line starts with `nodes:` or `"nodes"`, so a broken topology is
-/// reported rather than skipped.
-pub fn looks_like_topology(text: &str, kind: Kind) -> bool {
-    if !text.contains("nodes") {
-        return false;
-    }
-    let parsed = match kind {
-        Kind::Yaml => serde_saphyr::from_str::<HasNodes>(text).map(|h| h.0).ok(),
-        Kind::Json => serde_json::from_str::<HasNodes>(text).map(|h| h.0).ok(),
-    };
-    parsed.unwrap_or_else(|| {
-        text.lines()
-            .any(|l| l.starts_with("nodes:") || l.trim_start().starts_with("\"nodes\""))
-    })
+/// What a file found by a scan holds, as far as a scan needs to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// A topology, or something close enough that loading it will say
+    /// what is wrong: a top-level `nodes` or `edges` key, or a near miss
+    /// of one (`node`, `Nodes`, `nodes `).
+    Topology,
+    /// Valid YAML or JSON that is not a topology (a CI config, a
+    /// manifest), with the reason in words.
+    Other(String),
+    /// Not valid YAML or JSON at all, so nobody can tell: the caller must
+    /// not skip it.
+    Unreadable,
 }
 
-/// Whether a top-level map has `nodes`; values are skipped unread.
-struct HasNodes(bool);
+/// Tells topologies from the other YAML and JSON of a repository. A scan
+/// in CI reads files an attacker wrote, so the answer is never "skip" for
+/// a file that might be a topology: a parse failure is
+/// [`Class::Unreadable`], and any top-level key that a person could have
+/// meant as `nodes` or `edges` makes it a [`Class::Topology`], which the
+/// loader then reports precisely (did you mean `nodes`?). Every document
+/// of a multi-document YAML file is looked at.
+pub fn classify(text: &str, kind: Kind) -> Class {
+    let docs: Option<Vec<TopKeysOf>> = match kind {
+        Kind::Yaml => {
+            let mut options = serde_saphyr::Options::default();
+            let mut budget = serde_saphyr::Budget::default();
+            budget.max_nodes = text.len() + 10_000;
+            budget.max_events = 2 * text.len() + 10_000;
+            budget.max_depth = 256;
+            budget.max_aliases = 10_000;
+            options.budget = Some(budget);
+            options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+            serde_saphyr::from_multiple_with_options(text, options).ok()
+        }
+        Kind::Json => serde_json::from_str::<TopKeysOf>(text).ok().map(|d| vec![d]),
+    };
+    let Some(docs) = docs else {
+        return Class::Unreadable;
+    };
+    let keys: Vec<&String> = docs.iter().flat_map(|d| &d.0).collect();
+    if keys.iter().any(|k| topology_like(k)) {
+        return Class::Topology;
+    }
+    Class::Other("its top level has no `nodes`".to_string())
+}
 
-impl<'de> serde::Deserialize<'de> for HasNodes {
+/// Whether a top-level key is, or is a near miss of, `nodes` or `edges`.
+fn topology_like(key: &str) -> bool {
+    let k = key.trim().to_lowercase();
+    ["nodes", "edges"]
+        .iter()
+        .any(|t| k == *t || strsim::damerau_levenshtein(&k, t) <= 1)
+}
+
+/// The keys of a document's top level (none when it is not a map); values
+/// are skipped unread.
+struct TopKeysOf(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for TopKeysOf {
     fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        de.deserialize_any(TopKeys).map(HasNodes)
+        de.deserialize_any(TopKeys).map(TopKeysOf)
     }
 }
 
 struct TopKeys;
 
 impl<'de> serde::de::Visitor<'de> for TopKeys {
-    type Value = bool;
+    type Value = Vec<String>;
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a document")
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let mut found = false;
-        while let Some(key) = map.next_key::<String>()? {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(AnyKey(key)) = map.next_key()? {
             map.next_value::<serde::de::IgnoredAny>()?;
-            found |= key == "nodes";
+            keys.extend(key);
         }
-        Ok(found)
+        Ok(keys)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Vec::new())
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+/// A map key of any kind: its text when it is a string, else nothing.
+struct AnyKey(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for AnyKey {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+    type Value = AnyKey;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<AnyKey, E> {
+        Ok(AnyKey(Some(v.to_string())))
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<AnyKey, E> {
+        Ok(AnyKey(None))
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<AnyKey, E> {
+        Ok(AnyKey(None))
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<AnyKey, E> {
+        Ok(AnyKey(None))
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<AnyKey, E> {
+        Ok(AnyKey(None))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<AnyKey, E> {
+        Ok(AnyKey(None))
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<AnyKey, E> {
+        Ok(AnyKey(None))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<AnyKey, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(AnyKey(None))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<AnyKey, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(AnyKey(None))
     }
 }

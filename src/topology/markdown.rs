@@ -15,7 +15,7 @@
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Errors};
 use crate::source::{Source, SourceRef, Span};
 
 /// One `proviso` block of a doc.
@@ -37,9 +37,29 @@ pub fn is_topology_info(info: &str) -> bool {
     }
 }
 
-/// The `proviso` blocks of a doc, or an error for an empty one.
-pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Diagnostic> {
+/// Whether an info string that is not a topology's looks meant as one:
+/// `YAML proviso`, `yaml Proviso`, `yaml-proviso`, `{.yaml .proviso}`,
+/// `provisio`. A doc in a pull request must not be able to hide a
+/// topology behind a spelling the gate does not read.
+pub fn is_near_topology_info(info: &str) -> bool {
+    let words = info
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    !is_topology_info(info)
+        && words
+            .iter()
+            .any(|w| strsim::damerau_levenshtein(w, "proviso") <= 2)
+}
+
+/// The `proviso` blocks of a doc, or every error: an empty block, and a
+/// block whose info string is a near miss of `yaml proviso`.
+pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Errors> {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut index = 0;
     let mut open: Option<(usize, Option<Span>)> = None;
     for (event, range) in Parser::new(doc.text()).into_offset_iter() {
         match event {
@@ -47,6 +67,19 @@ pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Diagnostic> {
                 if is_topology_info(&info) =>
             {
                 open = Some((range.start, None));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if is_near_topology_info(&info) =>
+            {
+                let line = doc.line_range(range.start);
+                errors.push(
+                    Diagnostic::error(format!(
+                        "the block info string `{}` is not `yaml proviso`, so this block would not be checked",
+                        crate::escape::display(info.trim())
+                    ))
+                    .at(doc, line, "a near miss")
+                    .help("write ```yaml proviso (lowercase, separated by a space) to check the block, or give it an info string without `proviso`"),
+                );
             }
             Event::Text(_) => {
                 if let Some((_, body)) = &mut open {
@@ -56,14 +89,21 @@ pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Diagnostic> {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((fence, body)) = open.take() {
-                    let index = out.len() + 1;
-                    out.push(block(doc, index, fence, body)?);
+                    index += 1;
+                    match block(doc, index, fence, body) {
+                        Ok(b) => out.push(b),
+                        Err(d) => errors.push(d),
+                    }
                 }
             }
             _ => {}
         }
     }
-    Ok(out)
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(Errors(errors))
+    }
 }
 
 fn block(
@@ -138,6 +178,6 @@ mod tests {
     fn an_empty_block_is_an_error() {
         let doc = Source::new("a.md", "text\n\n```proviso\n```\n");
         let e = blocks(&doc).unwrap_err();
-        assert_eq!(e.location().unwrap().line, 3);
+        assert_eq!(e.0[0].location().unwrap().line, 3);
     }
 }

@@ -172,6 +172,30 @@ impl Builder {
         self.problems.push(d);
     }
 
+    /// Refuses a node id, attribute name or edge kind holding a control,
+    /// bidi or other invisible-layout character: such a name would print as
+    /// something else (a newline and `::error`, a right-to-left override),
+    /// and no honest design needs one. Values may hold any text; they are
+    /// escaped wherever they are shown.
+    fn check_name(&mut self, what: &str, name: &str, at: usize) {
+        let Some(bad) = name.chars().find(|&c| crate::escape::is_unsafe(c)) else {
+            return;
+        };
+        let src = self.topo.source.clone();
+        let span = self.span_at(at, name.len());
+        self.error(
+            Diagnostic::error(format!(
+                "{what} `{}` holds the invisible character U+{:04X}",
+                crate::escape::display(name),
+                bad as u32
+            ))
+            .at(&src, span, "here")
+            .help(format!(
+                "{what}s may not hold control, line-break or text-direction characters: remove it"
+            )),
+        );
+    }
+
     /// The topology, or every problem found, in file order. `stopped` is the
     /// parser's own error (already in our words), if it stopped early.
     pub fn into_result(mut self, stopped: Option<Diagnostic>) -> Result<Topology, Errors> {
@@ -338,6 +362,7 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
         let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
             let span = b.span_at(key.offset(&src), key.text(&src).len());
+            b.check_name("node id", key.text(&src), span.start);
             b.node_span = span.clone();
             b.context = Some(Context::Node(key.into_text(&src)));
             attrs.clear();
@@ -349,7 +374,7 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
                 let src = b.topo.source.clone();
                 let first = b.topo.nodes[prev as usize].span.clone();
                 b.error(
-                    Diagnostic::error(format!("node id `{id}` is used twice"))
+                    Diagnostic::error(format!("node id `{}` is used twice", crate::escape::display(&id)))
                         .at(&src, span, "defined again here")
                         .also(&src, first, "first defined here")
                         .help("node ids must be unique: rename one of them"),
@@ -394,6 +419,7 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
         let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
             let name = key.text(&src);
+            b.check_name("attribute name", name, key.offset(&src));
             let k = b.topo.strings.intern(name);
             let node = match &b.context {
                 Some(Context::Node(_)) => b.node_span.clone(),
@@ -548,6 +574,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
             let pos = key.offset(&src);
             edge.first.get_or_insert(pos);
             let name = key.text(&src);
+            b.check_name("edge key", name, pos);
             let slot = match name {
                 "from" => Some(&mut edge.from),
                 "to" => Some(&mut edge.to),
@@ -558,6 +585,9 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
                 Some(slot) => {
                     let v = map.next_value::<K>()?;
                     let span = b.span_at(v.offset(&src), v.text(&src).len());
+                    if name == "kind" {
+                        b.check_name("edge kind", v.text(&src), span.start);
+                    }
                     let dup = slot.is_some();
                     *slot = Some((v, span));
                     dup

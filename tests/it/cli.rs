@@ -191,7 +191,7 @@ fn without_locations(v: &mut serde_json::Value) {
 #[test]
 fn a_json_topology_gives_the_same_verdicts_and_witnesses_as_its_yaml_twin() {
     let report = |path: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_proviso"))
+        let out = super::support::proviso()
             .args(["check", path, "--as-of", AS_OF, "--format", "json"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .output()
@@ -220,7 +220,7 @@ fn a_json_witness_points_at_the_json_line_of_its_edge() {
 
 #[test]
 fn a_panic_is_an_internal_error_with_exit_3_and_one_line() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proviso"))
+    let out = super::support::proviso()
         .args(["check", "fixtures/topologies/azure-routed.yaml"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("PROVISO_TEST_INTERNAL_ERROR", "1")

@@ -2,9 +2,8 @@
 //! and Markdown snapshots, `--output`, and the GitHub job summary.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use super::support::{AS_OF, relative, run};
+use super::support::{AS_OF, relative, run, temp_dir};
 
 /// Every topology fixture in every new format, as a user runs it.
 #[test]
@@ -36,12 +35,6 @@ fn a_markdown_doc_with_two_blocks_in_every_format() {
 }
 
 /// A fresh directory under the system temp dir, unique to this test run.
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("proviso-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temp dir can be made");
-    dir
-}
 
 #[test]
 fn output_writes_the_format_to_the_file_and_the_human_view_to_stdout() {
@@ -97,7 +90,7 @@ fn github_appends_the_markdown_report_to_the_step_summary() {
         AS_OF,
     ];
     let github = |env: Option<&PathBuf>| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_proviso"));
+        let mut cmd = super::support::proviso();
         cmd.args(args)
             .args(["--format", "github"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -10,7 +10,9 @@
 //! - `bad`: the adversarial corpus, which must never crash or hang proviso;
 //! - `props`: property tests, random inputs that must never panic;
 //! - `formats`: SARIF, JUnit, GitHub and Markdown output, `--output`;
-//! - `gate`: discovery, Markdown docs, waivers, baselines, completions.
+//! - `gate`: discovery, Markdown docs, waivers, baselines, completions;
+//! - `security`: every attack of the threat model in docs/security.md,
+//!   each of which must fail safe.
 
 mod bad;
 mod cli;
@@ -20,4 +22,5 @@ mod formats;
 mod gate;
 mod grammar;
 mod props;
+mod security;
 mod support;

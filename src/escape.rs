@@ -1,0 +1,189 @@
+//! Escaping untrusted text for every output channel.
+//!
+//! In CI, topologies, docs and file names come from whoever opened the
+//! pull request, and everything proviso prints lands in a CI log, an
+//! annotation, a SARIF or JUnit file or a job summary. A node id with a
+//! newline followed by `::error ...` would otherwise become a GitHub
+//! workflow command; an ESC sequence would repaint a terminal; U+FFFE
+//! makes JUnit XML ill-formed; a right-to-left override makes a path read
+//! backwards. So there is one notion of an *unsafe* character
+//! ([`is_unsafe`]) and three ways to neutralise it:
+//!
+//! - [`display`] for a string embedded in a message: every unsafe character,
+//!   line breaks included, becomes a visible escape (`\n`, `\u{1b}`);
+//! - [`placeholder`] for a source excerpt, where a caret points at a column:
+//!   each unsafe character becomes one `�`, so columns still line up;
+//! - [`output`] for a whole text proviso is about to write: unsafe
+//!   characters other than its own line breaks and tabs are escaped, and no
+//!   line can begin with `::` or `##[` (the prefixes of GitHub and Azure
+//!   Pipelines log commands) or carry `##vso[` unless proviso wrote it as a
+//!   command itself (the `github` format, which escapes its payloads with
+//!   the runner's own rules instead).
+//!
+//! The JSON report keeps strings exactly (JSON escapes control characters
+//! itself), so a machine reading it sees the input as written.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Whether a character must never reach output as itself: C0 and C1
+/// controls, DEL, the Unicode line and paragraph separators, the bidi
+/// embedding, override, isolate and mark characters, the byte-order mark
+/// and the noncharacters U+FFFE and U+FFFF (invalid in XML 1.0).
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The characters that change the direction of the text around them.
+pub fn is_bidi(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// `s` with every unsafe character written as an escape: `\n`, `\r`,
+/// `\t`, else `\u{hex}`.
+pub fn display(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_unsafe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        push_escaped(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_unsafe(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// `s` with every unsafe character but a tab replaced by one `�`, so that
+/// a caret under a column of `s` still points at the same character.
+pub fn placeholder(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\t' && is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| if c != '\t' && is_unsafe(c) { '\u{fffd}' } else { c })
+            .collect(),
+    )
+}
+
+/// A whole text about to be written to a terminal, a log or a file: unsafe
+/// characters other than `\n` and `\t` escaped, and every line that would
+/// start a log command (`::` or `##[`, after leading blanks) or that holds
+/// `##vso[` defused by escaping its first `:` or `#`.
+pub fn output(text: &str) -> Cow<'_, str> {
+    filter(text, false)
+}
+
+/// [`output`] for a text that proviso coloured itself: its SGR sequences
+/// (`ESC [ 1;31 m`, colour and weight only) are kept, every other escape
+/// sequence is escaped. Strings from the input are escaped with
+/// [`display`] before they are coloured, so the SGR sequences left are
+/// proviso's own.
+pub fn output_colored(text: &str) -> Cow<'_, str> {
+    filter(text, true)
+}
+
+fn filter(text: &str, keep_sgr: bool) -> Cow<'_, str> {
+    let safe_char = |c: char| c == '\n' || c == '\t' || !is_unsafe(c);
+    if (keep_sgr || text.chars().all(safe_char)) && !text.split('\n').any(is_command_like) {
+        if !keep_sgr || sgr_only(text) {
+            return Cow::Borrowed(text);
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut defuse = is_command_like(line);
+        let mut sgr_end = 0;
+        for (at, c) in line.char_indices() {
+            if at < sgr_end {
+                out.push(c);
+            } else if defuse && (c == ':' || c == '#') {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+                defuse = false;
+            } else if c == '\t' {
+                out.push(c);
+            } else if c == '\u{1b}' && keep_sgr && let Some(len) = sgr_len(&line[at..]) {
+                sgr_end = at + len;
+                out.push(c);
+            } else {
+                push_escaped(&mut out, c);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The length of an SGR sequence at the start of `s`: `ESC [`, digits and
+/// semicolons, `m`.
+fn sgr_len(s: &str) -> Option<usize> {
+    let rest = s.strip_prefix("\u{1b}[")?;
+    let params = rest.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+    rest[params..].starts_with('m').then_some(2 + params + 1)
+}
+
+/// Whether every unsafe character of `text` (but line breaks and tabs) is
+/// the ESC of an SGR sequence.
+fn sgr_only(text: &str) -> bool {
+    text.char_indices().all(|(at, c)| {
+        c == '\n' || c == '\t' || !is_unsafe(c) || (c == '\u{1b}' && sgr_len(&text[at..]).is_some())
+    })
+}
+
+/// Whether a line would be read as a log command by a CI runner.
+fn is_command_like(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("::") || t.starts_with("##[") || line.contains("##vso[")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_escapes_line_breaks_controls_and_bidi() {
+        assert_eq!(display("a\n::error x"), "a\\n::error x");
+        assert_eq!(display("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(display("abc\u{202e}txt.yaml"), "abc\\u{202e}txt.yaml");
+        assert_eq!(display("x\u{fffe}"), "x\\u{fffe}");
+        assert!(matches!(display("plain région"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn placeholder_keeps_one_character_per_character() {
+        assert_eq!(placeholder("a\u{1b}b\tc"), "a\u{fffd}b\tc");
+    }
+
+    #[test]
+    fn output_defuses_command_lines_but_keeps_our_line_breaks() {
+        assert_eq!(output("ok\n::error::x\n"), "ok\n\\u{3a}:error::x\n");
+        assert_eq!(output("  ::add-mask::s"), "  \\u{3a}:add-mask::s");
+        assert_eq!(output("##[error]x"), "\\u{23}#[error]x");
+        assert_eq!(output("a ##vso[task.setvariable]"), "a \\u{23}#vso[task.setvariable]");
+        assert_eq!(output("a\rb\u{0}\tc"), "a\\rb\\u{0}\tc");
+        assert_eq!(output("a: b :: c\n"), "a: b :: c\n");
+    }
+
+    #[test]
+    fn colored_output_keeps_only_colour_sequences() {
+        assert_eq!(output_colored("\u{1b}[1;31mred\u{1b}[0m"), "\u{1b}[1;31mred\u{1b}[0m");
+        assert_eq!(output_colored("\u{1b}]0;title\u{7}x"), "\\u{1b}]0;title\\u{7}x");
+        assert_eq!(output_colored("\u{1b}[2J"), "\\u{1b}[2J");
+    }
+}
