@@ -31,7 +31,12 @@ use std::fmt::Write as _;
 /// embedding, override, isolate and mark characters, the byte-order mark
 /// and the noncharacters U+FFFE and U+FFFF (invalid in XML 1.0).
 pub fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_bidi(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+    c.is_control()
+        || is_bidi(c)
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 /// The characters that change the direction of the text around them.
@@ -75,7 +80,13 @@ pub fn placeholder(s: &str) -> Cow<'_, str> {
     }
     Cow::Owned(
         s.chars()
-            .map(|c| if c != '\t' && is_unsafe(c) { '\u{fffd}' } else { c })
+            .map(|c| {
+                if c != '\t' && is_unsafe(c) {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
             .collect(),
     )
 }
@@ -99,10 +110,13 @@ pub fn output_colored(text: &str) -> Cow<'_, str> {
 
 fn filter(text: &str, keep_sgr: bool) -> Cow<'_, str> {
     let safe_char = |c: char| c == '\n' || c == '\t' || !is_unsafe(c);
-    if (keep_sgr || text.chars().all(safe_char)) && !text.split('\n').any(is_command_like) {
-        if !keep_sgr || sgr_only(text) {
-            return Cow::Borrowed(text);
-        }
+    let chars_ok = if keep_sgr {
+        sgr_only(text)
+    } else {
+        text.chars().all(safe_char)
+    };
+    if chars_ok && !text.split('\n').any(is_command_like) {
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
     for (i, line) in text.split('\n').enumerate() {
@@ -119,7 +133,10 @@ fn filter(text: &str, keep_sgr: bool) -> Cow<'_, str> {
                 defuse = false;
             } else if c == '\t' {
                 out.push(c);
-            } else if c == '\u{1b}' && keep_sgr && let Some(len) = sgr_len(&line[at..]) {
+            } else if c == '\u{1b}'
+                && keep_sgr
+                && let Some(len) = sgr_len(&line[at..])
+            {
                 sgr_end = at + len;
                 out.push(c);
             } else {
@@ -147,9 +164,13 @@ fn sgr_only(text: &str) -> bool {
 }
 
 /// Whether a line would be read as a log command by a CI runner.
+/// (`:::` is not: no runner reads a command whose name starts with `:`,
+/// and it is how diagnostics mark a secondary file.)
 fn is_command_like(line: &str) -> bool {
     let t = line.trim_start();
-    t.starts_with("::") || t.starts_with("##[") || line.contains("##vso[")
+    (t.starts_with("::") && !t.starts_with(":::"))
+        || t.starts_with("##[")
+        || line.contains("##vso[")
 }
 
 #[cfg(test)]
@@ -175,15 +196,25 @@ mod tests {
         assert_eq!(output("ok\n::error::x\n"), "ok\n\\u{3a}:error::x\n");
         assert_eq!(output("  ::add-mask::s"), "  \\u{3a}:add-mask::s");
         assert_eq!(output("##[error]x"), "\\u{23}#[error]x");
-        assert_eq!(output("a ##vso[task.setvariable]"), "a \\u{23}#vso[task.setvariable]");
+        assert_eq!(
+            output("a ##vso[task.setvariable]"),
+            "a \\u{23}#vso[task.setvariable]"
+        );
         assert_eq!(output("a\rb\u{0}\tc"), "a\\rb\\u{0}\tc");
         assert_eq!(output("a: b :: c\n"), "a: b :: c\n");
+        assert_eq!(output(" ::: a.yaml:2:8"), " ::: a.yaml:2:8");
     }
 
     #[test]
     fn colored_output_keeps_only_colour_sequences() {
-        assert_eq!(output_colored("\u{1b}[1;31mred\u{1b}[0m"), "\u{1b}[1;31mred\u{1b}[0m");
-        assert_eq!(output_colored("\u{1b}]0;title\u{7}x"), "\\u{1b}]0;title\\u{7}x");
+        assert_eq!(
+            output_colored("\u{1b}[1;31mred\u{1b}[0m"),
+            "\u{1b}[1;31mred\u{1b}[0m"
+        );
+        assert_eq!(
+            output_colored("\u{1b}]0;title\u{7}x"),
+            "\\u{1b}]0;title\\u{7}x"
+        );
         assert_eq!(output_colored("\u{1b}[2J"), "\\u{1b}[2J");
     }
 }

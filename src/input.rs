@@ -40,6 +40,9 @@ fn read_text(path: &Path, max: u64) -> Result<(String, String), Errors> {
     if !meta.is_file() {
         return Err(not_a_file(&display, &meta).into());
     }
+    if meta.len() > max {
+        return Err(too_large(&display, Some(meta.len()), max).into());
+    }
     let file = std::fs::File::open(path).map_err(|e| io_error(&display, &e))?;
     // The handle is checked again: the path may have changed in between.
     let meta = file.metadata().map_err(|e| io_error(&display, &e))?;
@@ -51,22 +54,27 @@ fn read_text(path: &Path, max: u64) -> Result<(String, String), Errors> {
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(&display, &e))?;
     if bytes.len() as u64 > max {
-        return Err(Diagnostic::error(format!(
-            "`{}` is larger than the {} limit",
-            crate::escape::display(&display),
-            human_size(max)
-        ))
-        .help(format!(
-            "if the file is genuine, raise the limit with `--max-input-size {}`",
-            human_size(max.max(meta.len()).saturating_mul(2))
-        ))
-        .into());
+        return Err(too_large(&display, None, max).into());
     }
     if bytes.starts_with(b"\xef\xbb\xbf") {
         bytes.drain(..3);
     }
     let text = load::utf8(&display, bytes)?;
     Ok((display, text))
+}
+
+/// The file is over the limit; `size` when the file system knows it.
+fn too_large(display: &str, size: Option<u64>, max: u64) -> Diagnostic {
+    let size_words = size.map_or(String::new(), |n| format!(" {},", human_size(n)));
+    Diagnostic::error(format!(
+        "`{}` is{size_words} larger than the {} limit",
+        crate::escape::display(display),
+        human_size(max)
+    ))
+    .help(format!(
+        "if the file is genuine, raise the limit with `--max-input-size {}`",
+        human_size(size.unwrap_or(max).saturating_mul(2))
+    ))
 }
 
 fn not_a_file(display: &str, meta: &std::fs::Metadata) -> Diagnostic {

@@ -40,8 +40,8 @@
 #![allow(clippy::result_large_err)]
 
 pub mod diag;
-pub mod escape;
 pub mod engine;
+pub mod escape;
 pub mod gate;
 pub mod input;
 pub mod report;

@@ -21,7 +21,7 @@ pub enum Command {
     /// Exit status: 0 when no must/shall clause is breached, 1 when one is
     /// (with --strict, also contested clauses, should breaches and
     /// warnings), 2 on invalid input or usage, 3 on an internal error.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print a shell completion script, generated from these definitions.
     ///
     /// For bash: `proviso completions bash > ~/.local/share/bash-completion/completions/proviso`.

@@ -67,6 +67,9 @@ pub struct Discovered {
     pub errors: Vec<Diagnostic>,
     /// What was left out and why.
     pub notes: Vec<String>,
+    /// The command-line paths that gave an error already (a glob that
+    /// matched nothing), by index.
+    pub failed: BTreeSet<usize>,
 }
 
 /// The extensions a search picks.
@@ -95,7 +98,10 @@ pub fn discover(args: &[PathBuf], scan: &Scan<'_>) -> Discovered {
                     }
                 }
             }
-            Err(d) => out.errors.push(d),
+            Err(d) => {
+                out.errors.push(d);
+                out.failed.insert(origin);
+            }
         }
     }
     out
@@ -132,8 +138,11 @@ fn check_path(path: &Path, root: &Path) -> Result<(), Diagnostic> {
         None
     };
     if let Some(why) = bad {
-        return Err(Diagnostic::error(format!("the file name `{}` {why}", esc(&shown)))
-            .help("rename the file: reports, waivers and baselines name topologies by their path"));
+        return Err(
+            Diagnostic::error(format!("the file name `{}` {why}", esc(&shown))).help(
+                "rename the file: reports, waivers and baselines name topologies by their path",
+            ),
+        );
     }
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         return Ok(()); // reading it reports what is wrong
@@ -156,8 +165,12 @@ fn check_path(path: &Path, root: &Path) -> Result<(), Diagnostic> {
 /// The files under `dir` with a searched extension, sorted by path.
 fn list(dir: &Path, scan: &Scan<'_>, notes: &mut Vec<String>) -> Result<Vec<PathBuf>, Diagnostic> {
     let mut files = match scan.ignore {
+        // A directory git knows nothing of (outside a work tree, or ignored
+        // and untracked, like generated designs under `target/`) is walked:
+        // it holds no tracked file that an ignore file could hide.
         Ignore::Git => match git_files(dir) {
-            Some(files) => files,
+            Some(files) if !files.is_empty() => files,
+            Some(_) => walk(dir, scan.root, false)?,
             None => walk(dir, scan.root, true)?,
         },
         Ignore::Gitignore => walk(dir, scan.root, true)?,
@@ -189,7 +202,13 @@ fn git_files(dir: &Path) -> Option<Vec<PathBuf>> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        .args([
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ])
         .output()
         .ok()?;
     if !out.status.success() {
@@ -246,7 +265,11 @@ fn walk(dir: &Path, root: &Path, gitignore: bool) -> Result<Vec<PathBuf>, Diagno
 
 /// The files a glob matches: the directory before its first wildcard is
 /// listed and every path under it matched against the whole pattern.
-fn glob(pattern: &Path, scan: &Scan<'_>, notes: &mut Vec<String>) -> Result<Vec<Found>, Diagnostic> {
+fn glob(
+    pattern: &Path,
+    scan: &Scan<'_>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Found>, Diagnostic> {
     let text = proviso::input::display_path(pattern);
     let matcher = GlobBuilder::new(&text)
         .literal_separator(true)
@@ -277,8 +300,10 @@ fn glob(pattern: &Path, scan: &Scan<'_>, notes: &mut Vec<String>) -> Result<Vec<
         Vec::new()
     };
     if files.is_empty() {
-        return Err(Diagnostic::error(format!("no file matches `{}`", esc(&text)))
-            .help("check the pattern; `*` stays within a directory, `**` crosses directories"));
+        return Err(
+            Diagnostic::error(format!("no file matches `{}`", esc(&text)))
+                .help("check the pattern; `*` stays within a directory, `**` crosses directories"),
+        );
     }
     Ok(found(files, false))
 }

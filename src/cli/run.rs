@@ -1,5 +1,8 @@
 //! `proviso check`: find, read, parse, load, check, gate, report.
 
+// Diagnostics travel only on the cold error path (as in the library).
+#![allow(clippy::result_large_err)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -99,7 +102,10 @@ fn check(args: &CheckArgs) -> Exit {
     run.errors.extend(found.errors);
     run.notes.extend(found.notes);
     let files = found.files;
-    let mut checked = vec![false; run.settings.topologies.len()];
+    // A path that already gave an error needs no second one.
+    let mut checked: Vec<bool> = (0..run.settings.topologies.len())
+        .map(|i| found.failed.contains(&i))
+        .collect();
     let progress = Progress::new(&files);
     for found in &files {
         progress.phase("loading", &found.path);
@@ -145,7 +151,10 @@ fn settings(args: &CheckArgs) -> Result<Settings, Errors> {
             .help("name files, directories or globs (`proviso check designs/`), or list them as `paths` in proviso.toml")
             .into());
     }
-    let format = match (args.format, config.as_ref().and_then(|c| c.format.as_deref())) {
+    let format = match (
+        args.format,
+        config.as_ref().and_then(|c| c.format.as_deref()),
+    ) {
         (Some(f), _) => f,
         (None, Some(name)) => <Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
             Diagnostic::error(format!(
@@ -164,7 +173,10 @@ fn settings(args: &CheckArgs) -> Result<Settings, Errors> {
         output: args.output.clone().or_else(|| cfg(|c| c.output.clone())),
         strict: args.strict || config.as_ref().is_some_and(|c| c.strict),
         waivers: args.waivers.clone().or_else(|| cfg(|c| c.waivers.clone())),
-        baseline: args.baseline.clone().or_else(|| cfg(|c| c.baseline.clone())),
+        baseline: args
+            .baseline
+            .clone()
+            .or_else(|| cfg(|c| c.baseline.clone())),
         ci: in_ci(),
         config,
     })
@@ -217,8 +229,10 @@ impl Run<'_> {
             match load::classify(src.text(), kind) {
                 load::Class::Topology => {}
                 load::Class::Other(why) => {
-                    self.notes
-                        .push(format!("skipped `{}`: {why}", proviso::escape::display(&display)));
+                    self.notes.push(format!(
+                        "skipped `{}`: {why}",
+                        proviso::escape::display(&display)
+                    ));
                     return Vec::new();
                 }
                 load::Class::Unreadable => {
@@ -257,8 +271,9 @@ impl Run<'_> {
                     .help("a doc named on the command line must hold a topology: mark its block ```yaml proviso, or name the doc's directory instead"),
             );
         } else if blocks.is_empty() {
-            self.notes
-                .push(format!("skipped `{shown}`: no ```proviso or ```yaml proviso block"));
+            self.notes.push(format!(
+                "skipped `{shown}`: no ```proviso or ```yaml proviso block"
+            ));
         }
         let mut out = Vec::new();
         for b in blocks {
@@ -581,7 +596,11 @@ fn write_output(
 /// Prints errors found before anything could be checked; exit 2.
 fn report_errors(errors: &[Diagnostic]) -> Exit {
     let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
-    emit(&mut anstream::stderr(), &render::render(errors, color), color);
+    emit(
+        &mut anstream::stderr(),
+        &render::render(errors, color),
+        color,
+    );
     Exit::Input
 }
 

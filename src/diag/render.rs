@@ -35,7 +35,11 @@ pub fn plain_summary(diagnostics: &[Diagnostic]) -> String {
     diagnostics
         .iter()
         .map(|d| match d.location() {
-            Some(loc) => format!("{}: {}", escape::display(&loc.to_string()), escape::display(&d.message)),
+            Some(loc) => format!(
+                "{}: {}",
+                escape::display(&loc.to_string()),
+                escape::display(&d.message)
+            ),
             None => escape::display(&d.message).into_owned(),
         })
         .collect::<Vec<_>>()
@@ -69,10 +73,11 @@ fn excerpt(label: &Label) -> Excerpt {
     let (line_start, _) = src.line_col(start);
     let text = &src.text()[lines.clone()];
     if text.len() <= MAX_LINE {
+        let (text, span) = shown(text, start - lines.start..span_end - lines.start);
         return Excerpt {
-            text: escape::placeholder(text).into_owned(),
+            text,
             line_start,
-            span: start - lines.start..span_end - lines.start,
+            span,
         };
     }
     // Cut a window of about MAX_LINE bytes around the span's start.
@@ -87,17 +92,27 @@ fn excerpt(label: &Label) -> Excerpt {
     }
     let prefix = if from > 0 { "…" } else { "" };
     let suffix = if to < text.len() { "…" } else { "" };
-    let cut = format!(
-        "{prefix}{}{suffix}",
-        escape::placeholder(&text[from..to])
-    );
-    let s = rel - from + prefix.len();
-    let e = (span_end - lines.start).min(to) - from + prefix.len();
+    let s = rel - from;
+    let e = (span_end - lines.start).min(to) - from;
+    let (body, span) = shown(&text[from..to], s..e.max(s));
     Excerpt {
-        text: cut,
+        text: format!("{prefix}{body}{suffix}"),
         line_start,
-        span: s..e.max(s),
+        span: span.start + prefix.len()..span.end + prefix.len(),
     }
+}
+
+/// An excerpt's text with each unsafe character replaced by one `�` (see
+/// [`escape::placeholder`]), and its span moved to match: the replacement
+/// is longer in bytes than a control character.
+fn shown(text: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let safe = escape::placeholder(text);
+    if safe.len() == text.len() {
+        return (safe.into_owned(), span);
+    }
+    let moved = |at: usize| escape::placeholder(&text[..at]).len();
+    let span = moved(span.start)..moved(span.end);
+    (safe.into_owned(), span)
 }
 
 fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
@@ -140,10 +155,17 @@ fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
     let mut report: Vec<Group<'_>> = vec![group];
     let places: Vec<String> = private
         .iter()
-        .map(|(l, _)| format!("at {} (not shown: not an input of this run)", escape::display(&l.location().to_string())))
+        .map(|(l, _)| {
+            format!(
+                "at {} (not shown: not an input of this run)",
+                escape::display(&l.location().to_string())
+            )
+        })
         .collect();
     for place in &places {
-        report.push(Group::with_title(Level::NOTE.secondary_title(place.as_str())));
+        report.push(Group::with_title(
+            Level::NOTE.secondary_title(place.as_str()),
+        ));
     }
     let help = d.help.as_deref().map(escape::display);
     if let Some(help) = &help {

@@ -349,15 +349,35 @@ pub fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
-/// Plain text from the trusted side (the agreement, the waivers): every
-/// ASCII punctuation character escaped with a backslash (CommonMark
-/// allows it for all of them), control and bidi characters shown as
-/// escapes. Untrusted strings go in [`code`] spans instead.
+/// Plain text from the trusted side (the agreement, the waivers): the
+/// punctuation that starts emphasis, code, links, images, HTML, entities,
+/// headings, tables, strikethrough or mentions escaped with a backslash,
+/// control and bidi characters shown as escapes. Untrusted strings go in
+/// [`code`] spans instead.
 pub fn text(s: &str) -> String {
     let s = crate::escape::display(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_ascii_punctuation() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '('
+                | ')'
+                | '<'
+                | '>'
+                | '#'
+                | '!'
+                | '|'
+                | '~'
+                | '&'
+                | '@'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -436,7 +456,7 @@ mod tests {
             md.contains("| B1 | Title of B1 | **breached** | letter |"),
             "{md}"
         );
-        assert!(md.contains("(waived until 2027-01-31 by security@example.com: legacy path, migration ticket OPS-12)"), "{md}");
+        assert!(md.contains("(waived until 2027-01-31 by security\\@example.com: legacy path, migration ticket OPS-12)"), "{md}");
         assert!(md.contains("### Waived findings (1)\n\n- clause W1: `app --api--> gw --api--> model`: legacy path"), "{md}");
         assert!(
             md.contains("`app --api--> model` at `t.yaml:20:5` (new since the baseline)"),

@@ -232,7 +232,9 @@ pub fn classify(text: &str, kind: Kind) -> Class {
             options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
             serde_saphyr::from_multiple_with_options(text, options).ok()
         }
-        Kind::Json => serde_json::from_str::<TopKeysOf>(text).ok().map(|d| vec![d]),
+        Kind::Json => serde_json::from_str::<TopKeysOf>(text)
+            .ok()
+            .map(|d| vec![d]),
     };
     let Some(docs) = docs else {
         return Class::Unreadable;

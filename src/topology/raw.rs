@@ -374,10 +374,13 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
                 let src = b.topo.source.clone();
                 let first = b.topo.nodes[prev as usize].span.clone();
                 b.error(
-                    Diagnostic::error(format!("node id `{}` is used twice", crate::escape::display(&id)))
-                        .at(&src, span, "defined again here")
-                        .also(&src, first, "first defined here")
-                        .help("node ids must be unique: rename one of them"),
+                    Diagnostic::error(format!(
+                        "node id `{}` is used twice",
+                        crate::escape::display(&id)
+                    ))
+                    .at(&src, span, "defined again here")
+                    .also(&src, first, "first defined here")
+                    .help("node ids must be unique: rename one of them"),
                 );
             }
         }

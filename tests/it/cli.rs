@@ -143,7 +143,7 @@ fn the_effective_window_follows_as_of() {
 }
 
 #[test]
-fn agreement_flag_overrides_the_topology_key() {
+fn agreement_flag_and_a_different_topology_key_is_an_input_error() {
     let out = run(&[
         "check",
         "fixtures/topologies/all-forms.yaml",
@@ -152,8 +152,9 @@ fn agreement_flag_overrides_the_topology_key() {
         "--as-of",
         AS_OF,
     ]);
+    assert!(out.starts_with("exit: 2"), "{out}");
     assert!(
-        out.contains("checked against fixtures/contracts/azure-openai.contract"),
+        out.contains("this topology names the agreement `fixtures/contracts/all-forms.contract`, but the gate pins `fixtures/contracts/azure-openai.contract`"),
         "{out}"
     );
 }

@@ -34,6 +34,8 @@ fn a_directory_checks_topologies_and_docs_and_skips_the_rest() {
     let out = check(&["fixtures/gate/repo", "--verbose"]);
     insta::assert_snapshot!(outline(&out), @"
     exit: 1
+    fixtures/gate/repo/.hidden/checked.yaml (Hidden but checked)
+    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 13 warnings
     fixtures/gate/repo/docs/arch.md#1 (Option A)
     summary: 10 hold, 0 breached, 0 contested, 0 not in force; 9 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
@@ -43,9 +45,11 @@ fn a_directory_checks_topologies_and_docs_and_skips_the_rest() {
     note: skipped `fixtures/gate/repo/ci.yml`: its top level has no `nodes`
     note: skipped `fixtures/gate/repo/docs/notes.md`: no ```proviso or ```yaml proviso block
     ");
-    // The hidden directory's file has no agreement: had it been read, the
-    // run would have failed with exit 2.
-    assert!(!out.contains("ignored.yaml"), "{out}");
+    // A hidden directory is no hiding place: its topology is checked.
+    assert!(
+        out.contains("fixtures/gate/repo/.hidden/checked.yaml (Hidden but checked)"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -115,23 +119,17 @@ fn a_named_file_that_is_not_a_topology_is_an_error() {
 }
 
 #[test]
-fn a_doc_with_no_block_checks_nothing() {
+fn a_named_doc_without_a_block_is_an_input_error() {
     insta::assert_snapshot!(check(&["fixtures/gate/repo/docs/notes.md"]), @"
-    exit: 0
+    exit: 2
     --- stdout
     --- stderr
-    warning: no topology found in the paths given; nothing was checked (`--verbose` says what was skipped)
+    error: `fixtures/gate/repo/docs/notes.md` has no ```yaml proviso block
+     |
+    help: a doc named on the command line must hold a topology: mark its block ```yaml proviso, or name the doc's directory instead
+
+    error: 1 problem in the input; nothing was checked for the files above
     ");
-    assert_eq!(
-        exit_code(&[
-            "check",
-            "fixtures/gate/repo/docs/notes.md",
-            "--as-of",
-            AS_OF,
-            "--strict"
-        ]),
-        1
-    );
 }
 
 #[test]
@@ -180,14 +178,14 @@ fn directories_include_json_topologies() {
         "{}/fixtures/contracts/azure-openai.contract",
         env!("CARGO_MANIFEST_DIR")
     );
-    let topology = format!(
-        "{{\"agreement\": \"{agreement}\", \"nodes\": {{\"m\": {{\"kind\": \"model\", \"provider\": \"openai\", \"cloud\": \"aws\"}}}}, \"edges\": []}}"
-    );
+    let topology = "{\"nodes\": {\"m\": {\"kind\": \"model\", \"provider\": \"openai\", \"cloud\": \"aws\"}}, \"edges\": []}";
     std::fs::write(dir.join("t.json"), topology).expect("a temp file");
     std::fs::write(dir.join("other.json"), "{\"not\": \"a topology\"}").expect("a temp file");
     let out = run(&[
         "check",
         dir.to_str().expect("utf-8 path"),
+        "--agreement",
+        &agreement,
         "--as-of",
         "2026-11-26",
         "--format",

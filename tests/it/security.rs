@@ -76,10 +76,16 @@ fn in_ci_a_topology_cannot_choose_its_agreement() {
         "ci-choose",
         &[("lenient.contract", ""), ("design.yaml", &topo)],
     );
-    let out = run_in_ci(&dir, &["check", "design.yaml", "--as-of", AS_OF, "--strict"]);
+    let out = run_in_ci(
+        &dir,
+        &["check", "design.yaml", "--as-of", AS_OF, "--strict"],
+    );
     assert_eq!(code(&out), 2, "{}", outcome(&out));
     let text = outcome(&out);
-    assert!(text.contains("in CI the agreement must be pinned"), "{text}");
+    assert!(
+        text.contains("in CI the agreement must be pinned"),
+        "{text}"
+    );
     assert!(text.contains("design.yaml:1:12"), "{text}");
 }
 
@@ -96,7 +102,14 @@ fn a_pinned_agreement_overrules_a_topology_that_names_another() {
     );
     let out = run_in_ci(
         &dir,
-        &["check", "design.yaml", "--agreement", "strict.contract", "--as-of", AS_OF],
+        &[
+            "check",
+            "design.yaml",
+            "--agreement",
+            "strict.contract",
+            "--as-of",
+            AS_OF,
+        ],
     );
     let text = outcome(&out);
     assert_eq!(code(&out), 2, "{text}");
@@ -115,7 +128,14 @@ fn a_topology_naming_the_pinned_agreement_is_checked_against_it() {
     );
     let out = run_in_ci(
         &dir,
-        &["check", "design.yaml", "--agreement", "strict.contract", "--as-of", AS_OF],
+        &[
+            "check",
+            "design.yaml",
+            "--agreement",
+            "strict.contract",
+            "--as-of",
+            AS_OF,
+        ],
     );
     assert_eq!(code(&out), 1, "{}", outcome(&out));
 }
@@ -170,7 +190,10 @@ clause EU-1: models must have region = eu
             ("us/design.yaml", BYPASS),
         ],
     );
-    let out = run_in_ci(&dir, &["check", "eu", "us", "--as-of", AS_OF, "--format", "json"]);
+    let out = run_in_ci(
+        &dir,
+        &["check", "eu", "us", "--as-of", AS_OF, "--format", "json"],
+    );
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a json report");
     let agreements: Vec<&str> = doc["reports"]
         .as_array()
@@ -178,14 +201,22 @@ clause EU-1: models must have region = eu
         .iter()
         .map(|r| r["agreement"].as_str().expect("an agreement"))
         .collect();
-    assert_eq!(agreements, ["eu.contract", "strict.contract"], "{}", outcome(&out));
+    assert_eq!(
+        agreements,
+        ["eu.contract", "strict.contract"],
+        "{}",
+        outcome(&out)
+    );
 }
 
 #[test]
 fn a_misspelt_configuration_key_is_an_error_with_a_suggestion() {
     let dir = tree(
         "config-typo",
-        &[("proviso.toml", "agreemnt = \"a.contract\"\n"), ("d.yaml", BYPASS)],
+        &[
+            ("proviso.toml", "agreemnt = \"a.contract\"\n"),
+            ("d.yaml", BYPASS),
+        ],
     );
     let out = run_in(&dir, &["check", "d.yaml"]);
     let text = outcome(&out);
@@ -207,7 +238,14 @@ fn a_topology_cannot_name_a_file_outside_the_repository() {
         (".env", "is not a `.contract` file"),
     ] {
         let topo = format!("agreement: {key}\n{BYPASS}");
-        let dir = tree("outside", &[("repo/design.yaml", &topo), ("repo/.env", "TOKEN=hunter2\n"), ("outside.contract", STRICT)]);
+        let dir = tree(
+            "outside",
+            &[
+                ("repo/design.yaml", &topo),
+                ("repo/.env", "TOKEN=hunter2\n"),
+                ("outside.contract", STRICT),
+            ],
+        );
         let out = proviso()
             .current_dir(dir.join("repo"))
             .args(["check", "design.yaml", "--root", "."])
@@ -228,15 +266,25 @@ fn a_symbolic_link_out_of_the_repository_is_refused() {
     std::fs::create_dir_all(&repo).expect("repo");
     std::os::unix::fs::symlink(dir.join("outside/secret.contract"), repo.join("a.contract"))
         .expect("a link");
-    std::fs::write(repo.join("d.yaml"), format!("agreement: a.contract\n{BYPASS}")).expect("w");
+    std::fs::write(
+        repo.join("d.yaml"),
+        format!("agreement: a.contract\n{BYPASS}"),
+    )
+    .expect("w");
     let out = run_in(&repo, &["check", "d.yaml", "--root", "."]);
     let text = outcome(&out);
     assert_eq!(code(&out), 2, "{text}");
-    assert!(text.contains("symbolic link that leaves the repository root"), "{text}");
+    assert!(
+        text.contains("symbolic link that leaves the repository root"),
+        "{text}"
+    );
     assert!(!text.contains("hunter2"), "{text}");
     // A scan does not follow a link out of the root either.
     std::os::unix::fs::symlink("/etc/passwd", repo.join("passwd.yaml")).expect("a link");
-    let out = run_in(&repo, &["check", ".", "--root", ".", "--agreement", "a.contract"]);
+    let out = run_in(
+        &repo,
+        &["check", ".", "--root", ".", "--agreement", "a.contract"],
+    );
     let text = outcome(&out);
     assert_eq!(code(&out), 2, "{text}");
     assert!(text.contains("`passwd.yaml` is a symbolic link"), "{text}");
@@ -267,7 +315,14 @@ fn the_size_limit_counts_the_bytes_read_not_the_size_reported() {
     let dir = tree("procfs", &[("d.yaml", BYPASS)]);
     let out = run_in(
         &dir,
-        &["check", "d.yaml", "--agreement", "/proc/self/status", "--max-input-size", "16"],
+        &[
+            "check",
+            "d.yaml",
+            "--agreement",
+            "/proc/self/status",
+            "--max-input-size",
+            "16",
+        ],
     );
     let text = outcome(&out);
     assert_eq!(code(&out), 2, "{text}");
@@ -284,7 +339,12 @@ fn a_node_id_with_a_line_break_is_a_located_error_printed_escaped() {
     let out = run_in(&dir, &["check", "d.yaml", "--agreement", "a.contract"]);
     let text = outcome(&out);
     assert_eq!(code(&out), 2, "{text}");
-    assert!(text.contains("node id `a\\n::error file=X::injected` holds the invisible character U+000A"), "{text}");
+    assert!(
+        text.contains(
+            "node id `a\\n::error file=X::injected` holds the invisible character U+000A"
+        ),
+        "{text}"
+    );
     assert!(text.contains("d.yaml:3:3"), "{text}");
     assert_no_command_lines(&text);
 }
@@ -298,11 +358,25 @@ nodes:
 edges:
   - {from: \"::error file=X::id\", to: gpt, kind: api}
 ";
-    let dir = tree("inject-all", &[("a.contract", STRICT), ("::error file=X::f.yaml", topo)]);
+    let dir = tree(
+        "inject-all",
+        &[("a.contract", STRICT), ("::error file=X::f.yaml", topo)],
+    );
     for format in ["human", "json", "sarif", "junit", "markdown"] {
         let out = run_in(
             &dir,
-            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF, "--format", format, "--verbose", "--timings"],
+            &[
+                "check",
+                ".",
+                "--agreement",
+                "a.contract",
+                "--as-of",
+                AS_OF,
+                "--format",
+                format,
+                "--verbose",
+                "--timings",
+            ],
         );
         let text = outcome(&out);
         assert_eq!(code(&out), 1, "{format}: {text}");
@@ -312,21 +386,51 @@ edges:
     }
     // The github format writes commands on purpose, one per line, with
     // every payload escaped: exactly the annotations proviso meant.
-    let out = run_in(&dir, &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF, "--format", "github"]);
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "github",
+        ],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     for line in stdout.lines() {
-        assert!(line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "), "{line}");
+        assert!(
+            line.starts_with("::error ")
+                || line.starts_with("::warning ")
+                || line.starts_with("::notice "),
+            "{line}"
+        );
     }
-    assert!(!stdout.contains('\r') && !stdout.contains('\u{1b}'), "{stdout}");
+    assert!(
+        !stdout.contains('\r') && !stdout.contains('\u{1b}'),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn on_github_actions_the_log_stops_reading_commands_while_proviso_writes() {
-    let dir = tree("stop-commands", &[("a.contract", STRICT), ("d.yaml", BYPASS)]);
+    let dir = tree(
+        "stop-commands",
+        &[("a.contract", STRICT), ("d.yaml", BYPASS)],
+    );
     let out = proviso()
         .current_dir(&dir)
         .env("GITHUB_ACTIONS", "true")
-        .args(["check", "d.yaml", "--agreement", "a.contract", "--as-of", AS_OF])
+        .args([
+            "check",
+            "d.yaml",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+        ])
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -335,7 +439,11 @@ fn on_github_actions_the_log_stops_reading_commands_while_proviso_writes() {
         .strip_prefix("::stop-commands::")
         .expect("stdout starts by stopping commands");
     assert!(token.len() >= 16, "{token}");
-    assert_eq!(stdout.lines().last(), Some(format!("::{token}::").as_str()), "{stdout}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some(format!("::{token}::").as_str()),
+        "{stdout}"
+    );
     assert_eq!(code(&out), 1);
 }
 
@@ -352,7 +460,19 @@ edges:
   - {from: \"@admin\", to: \"[x](https://evil.example)\", kind: api}
 ";
     let dir = tree("markdown", &[("a.contract", STRICT), ("d.yaml", topo)]);
-    let out = run_in(&dir, &["check", "d.yaml", "--agreement", "a.contract", "--as-of", AS_OF, "--format", "markdown"]);
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "d.yaml",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "markdown",
+        ],
+    );
     let md = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut inside_code = String::new();
     let mut in_block = false; // GitHub renders nothing inside a fenced block either
@@ -379,15 +499,24 @@ edges:
 fn a_scan_never_skips_what_looks_like_a_topology() {
     let hidden: &[(&str, &str)] = &[
         ("syntax.yaml", "nodes:\n  a: {kind: client\n"),
-        ("comment.json", "// a comment\n{\"nodes\": {\"a\": {\"kind\": \"client\"}}}\n"),
+        (
+            "comment.json",
+            "// a comment\n{\"nodes\": {\"a\": {\"kind\": \"client\"}}}\n",
+        ),
         ("singular.yaml", "node:\n  a: {kind: client}\n"),
         ("capital.yaml", "Nodes:\n  a: {kind: client}\n"),
         ("spaced.yaml", "\"nodes \":\n  a: {kind: client}\n"),
-        ("edges-only.yaml", "edges:\n  - {from: a, to: b, kind: api}\n"),
+        (
+            "edges-only.yaml",
+            "edges:\n  - {from: a, to: b, kind: api}\n",
+        ),
     ];
     for (name, text) in hidden {
         let dir = tree("hide", &[("a.contract", STRICT), (name, text)]);
-        let out = run_in(&dir, &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF]);
+        let out = run_in(
+            &dir,
+            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
+        );
         assert_eq!(code(&out), 2, "{name}: {}", outcome(&out));
         assert!(outcome(&out).contains(name), "{name}: {}", outcome(&out));
     }
@@ -396,12 +525,21 @@ fn a_scan_never_skips_what_looks_like_a_topology() {
 #[test]
 fn a_scan_checks_files_that_an_escape_or_a_bom_would_once_have_hidden() {
     for (name, text) in [
-        ("escaped.json", "{\"\\u006eodes\": {\"app\": {\"kind\": \"client\"}, \"gpt\": {\"kind\": \"model\"}}, \"edges\": [{\"from\": \"app\", \"to\": \"gpt\", \"kind\": \"api\"}]}"),
+        (
+            "escaped.json",
+            "{\"\\u006eodes\": {\"app\": {\"kind\": \"client\"}, \"gpt\": {\"kind\": \"model\"}}, \"edges\": [{\"from\": \"app\", \"to\": \"gpt\", \"kind\": \"api\"}]}",
+        ),
         ("bom.yaml", &format!("\u{feff}{BYPASS}")),
-        ("bom.json", "\u{feff}{\"nodes\": {\"app\": {\"kind\": \"client\"}, \"gpt\": {\"kind\": \"model\"}}, \"edges\": [{\"from\": \"app\", \"to\": \"gpt\", \"kind\": \"api\"}]}"),
+        (
+            "bom.json",
+            "\u{feff}{\"nodes\": {\"app\": {\"kind\": \"client\"}, \"gpt\": {\"kind\": \"model\"}}, \"edges\": [{\"from\": \"app\", \"to\": \"gpt\", \"kind\": \"api\"}]}",
+        ),
     ] {
         let dir = tree("bom", &[("a.contract", STRICT), (name, text)]);
-        let out = run_in(&dir, &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF]);
+        let out = run_in(
+            &dir,
+            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
+        );
         let text = outcome(&out);
         assert_eq!(code(&out), 1, "{name}: {text}");
         assert!(text.contains(&format!("{name}\n")), "{name}: {text}");
@@ -410,10 +548,20 @@ fn a_scan_checks_files_that_an_escape_or_a_bom_would_once_have_hidden() {
 
 #[test]
 fn near_miss_info_strings_are_errors() {
-    for info in ["YAML proviso", "yaml Proviso", "Proviso", "yaml-proviso", "{.yaml .proviso}", "yaml provisio"] {
+    for info in [
+        "YAML proviso",
+        "yaml Proviso",
+        "Proviso",
+        "yaml-proviso",
+        "{.yaml .proviso}",
+        "yaml provisio",
+    ] {
         let doc = format!("# Design\n\n```{info}\n{BYPASS}```\n");
         let dir = tree("info", &[("a.contract", STRICT), ("doc.md", &doc)]);
-        let out = run_in(&dir, &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF]);
+        let out = run_in(
+            &dir,
+            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
+        );
         let text = outcome(&out);
         assert_eq!(code(&out), 2, "{info}: {text}");
         assert!(text.contains("doc.md:3:1"), "{info}: {text}");
@@ -422,7 +570,14 @@ fn near_miss_info_strings_are_errors() {
 
 #[test]
 fn a_named_doc_without_a_block_and_a_named_empty_directory_are_errors() {
-    let dir = tree("named", &[("a.contract", STRICT), ("notes.md", "# Notes\n"), ("designs/readme.txt", "x")]);
+    let dir = tree(
+        "named",
+        &[
+            ("a.contract", STRICT),
+            ("notes.md", "# Notes\n"),
+            ("designs/readme.txt", "x"),
+        ],
+    );
     for path in ["notes.md", "designs", "designs/*.yaml"] {
         let out = run_in(&dir, &["check", path, "--agreement", "a.contract"]);
         assert_eq!(code(&out), 2, "{path}: {}", outcome(&out));
@@ -454,7 +609,10 @@ fn ignore_files_added_by_a_change_hide_no_tracked_topology() {
     std::fs::write(dir.join(".ignore"), "*.yaml\n").expect("w");
     std::fs::write(dir.join("designs/.gitignore"), "*\n").expect("w");
     std::fs::write(dir.join(".gitignore"), "designs/\n.hidden/\n").expect("w");
-    let out = run_in(&dir, &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF]);
+    let out = run_in(
+        &dir,
+        &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
+    );
     let text = outcome(&out);
     assert_eq!(code(&out), 1, "{text}");
     assert!(text.contains("designs/prod.yaml\n"), "{text}");
@@ -463,8 +621,25 @@ fn ignore_files_added_by_a_change_hide_no_tracked_topology() {
 
 #[test]
 fn a_file_named_like_a_glob_does_not_replace_its_expansion() {
-    let dir = tree("literal-glob", &[("a.contract", STRICT), ("deploy/prod.yaml", BYPASS), ("deploy/*.yaml", "nodes: {}\n")]);
-    let out = run_in(&dir, &["check", "deploy/*.yaml", "--agreement", "a.contract", "--as-of", AS_OF]);
+    let dir = tree(
+        "literal-glob",
+        &[
+            ("a.contract", STRICT),
+            ("deploy/prod.yaml", BYPASS),
+            ("deploy/*.yaml", "nodes: {}\n"),
+        ],
+    );
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "deploy/*.yaml",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+        ],
+    );
     let text = outcome(&out);
     assert!(text.contains("deploy/prod.yaml\n"), "{text}");
 }
@@ -475,7 +650,10 @@ fn a_file_named_like_a_glob_does_not_replace_its_expansion() {
 fn file_names_that_could_pass_for_another_label_are_refused() {
     for name in ["legacy.yaml#new.yaml", "deploy\\prod.yaml"] {
         let dir = tree("alias", &[("a.contract", STRICT), (name, BYPASS)]);
-        let out = run_in(&dir, &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF]);
+        let out = run_in(
+            &dir,
+            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
+        );
         let text = outcome(&out);
         assert_eq!(code(&out), 2, "{name}: {text}");
         assert!(text.contains("rename the file"), "{name}: {text}");
@@ -494,7 +672,19 @@ edges:
   - {from: app, to: gpt, kind: api}
 ";
     let dir = tree("junit", &[("a.contract", STRICT), ("d.yaml", topo)]);
-    let out = run_in(&dir, &["check", "d.yaml", "--agreement", "a.contract", "--as-of", AS_OF, "--format", "junit"]);
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "d.yaml",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "junit",
+        ],
+    );
     let xml = String::from_utf8(out.stdout).expect("utf-8");
     let mut reader = quick_xml::Reader::from_str(&xml);
     loop {
@@ -508,7 +698,10 @@ edges:
         }
     }
     assert!(
-        !xml.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{fffe}' || c == '\u{ffff}'),
+        !xml.chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\t')
+                || c == '\u{fffe}'
+                || c == '\u{ffff}'),
         "a character XML 1.0 cannot hold: {xml:?}"
     );
 }
@@ -518,11 +711,27 @@ fn files_written_with_output_hold_no_control_characters() {
     let topo = "name: \"esc \\u001b[2J nul \\u0000 soh \\u0001\"\nnodes:\n  app: {kind: client}\n  gpt: {kind: model}\nedges:\n  - {from: app, to: gpt, kind: api}\n";
     let dir = tree("output-file", &[("a.contract", STRICT), ("d.yaml", topo)]);
     for format in ["human", "json", "sarif", "junit", "markdown", "github"] {
-        let out = run_in(&dir, &["check", "d.yaml", "--agreement", "a.contract", "--as-of", AS_OF, "--format", format, "-o", "out.txt"]);
+        let out = run_in(
+            &dir,
+            &[
+                "check",
+                "d.yaml",
+                "--agreement",
+                "a.contract",
+                "--as-of",
+                AS_OF,
+                "--format",
+                format,
+                "-o",
+                "out.txt",
+            ],
+        );
         assert_eq!(code(&out), 1, "{format}: {}", outcome(&out));
         let written = std::fs::read_to_string(dir.join("out.txt")).expect("written");
         assert!(
-            !written.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+            !written
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
             "{format}: {written:?}"
         );
     }
@@ -541,7 +750,19 @@ edges:
   - {from: a, to: b>c, kind: api}
 ";
     let dir = tree("fingerprints", &[("a.contract", STRICT), ("d.yaml", topo)]);
-    let out = run_in(&dir, &["check", "d.yaml", "--agreement", "a.contract", "--as-of", AS_OF, "--format", "sarif"]);
+    let out = run_in(
+        &dir,
+        &[
+            "check",
+            "d.yaml",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "sarif",
+        ],
+    );
     let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
     let prints: Vec<String> = sarif["runs"][0]["results"]
         .as_array()
