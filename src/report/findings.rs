@@ -232,12 +232,11 @@ pub fn remedy_text(r: &Remedy) -> String {
         );
     }
     let n = r.remove.len();
-    let (these, edges) = if n == 1 {
-        ("this", "edge")
+    let mut s = if n == 1 {
+        "removing this edge restores the clause".to_string()
     } else {
-        ("these", "edges")
+        format!("removing these {n} edges restores the clause")
     };
-    let mut s = format!("removing {these} {n} {edges} restores the clause");
     if !r.minimum {
         s.push_str(" (a valid cut, not proven the fewest: at most twice the fewest)");
     }

@@ -171,7 +171,7 @@ mod waiver_and_baseline_tests {
             "{out}"
         );
         assert!(
-            lines[2].ends_with("%0Aunchanged since the baseline"),
+            lines[2].contains("%0Aunchanged since the baseline%0Aremoving these 2 edges restores the clause"),
             "{out}"
         );
         assert_eq!(

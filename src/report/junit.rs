@@ -238,7 +238,7 @@ mod tests {
             .and_then(|s| s.split("</testcase>").next())
             .expect("B1 is a test case");
         assert!(
-            b1.contains("<failure message=\"breached (letter binds; must): 2 witnesses\""),
+            b1.contains("<failure message=\"breached (letter binds; must): 2 witnesses, 2 violating edges (1 new)\""),
             "{b1}"
         );
         assert!(b1.contains("unchanged since the baseline"), "{b1}");

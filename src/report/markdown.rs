@@ -479,6 +479,6 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("## Waivers that waived nothing (2)\n\n- clause X9 on `*.yaml`, witness `app`: expired on 2026-01-01 (`proviso-waivers.yaml:9:5`)\n- clause X8 on `other.yaml`: stale: matched no finding (`proviso-waivers.yaml:15:5`)"), "{md}");
-        assert!(md.contains("## Baseline `baseline.json`\n\n1 new, 1 unchanged, 1 fixed, 0 stale.\n\nFixed:\n\n- clause B1 in `t.yaml`: `old model`"), "{md}");
+        assert!(md.contains("## Baseline `baseline.json`\n\n1 new, 1 unchanged, 1 fixed, 0 stale.\n\nFixed:\n\n- clause B1 in `t.yaml`: `old --api--> model`"), "{md}");
     }
 }
