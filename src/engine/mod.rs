@@ -25,8 +25,8 @@ use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::report::model::{
-    ClauseVerdict, Hop, Level, Reading, ReadingResult, Remedy, Report, Summary, Verdict,
-    Violation, Witness,
+    ClauseVerdict, Hop, Level, Reading, ReadingResult, Remedy, Report, Summary, Verdict, Violation,
+    Witness,
 };
 use crate::syntax::ast::{Agreement, Clause, Form};
 use crate::topology::Topology;

@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 
 use super::model::{
-    BaselineState, ClauseVerdict, Document, Level, Reading, ReadingResult, Remedy, Report,
-    Verdict, Violation, Witness,
+    BaselineState, ClauseVerdict, Document, Level, Reading, ReadingResult, Remedy, Report, Verdict,
+    Violation, Witness,
 };
 
 /// One witness of the reading that decides a clause's verdict.
@@ -128,10 +128,9 @@ impl Finding<'_> {
     /// of its reading that no witness shows (a new route to an old target
     /// keeps the old witness but must still fail).
     pub fn accepted(&self) -> bool {
-        let own =
-            self.witness.waiver.is_some() || self.witness.baseline == Some(BaselineState::Unchanged);
-        own && reading(self.verdict, self.reading)
-            .is_none_or(|r| off_witness(r).all(edge_accepted))
+        let own = self.witness.waiver.is_some()
+            || self.witness.baseline == Some(BaselineState::Unchanged);
+        own && reading(self.verdict, self.reading).is_none_or(|r| off_witness(r).all(edge_accepted))
     }
 
     /// The severity, lowered to a note when the finding is accepted.

@@ -171,7 +171,9 @@ mod waiver_and_baseline_tests {
             "{out}"
         );
         assert!(
-            lines[2].contains("%0Aunchanged since the baseline%0Aremoving these 2 edges restores the clause"),
+            lines[2].contains(
+                "%0Aunchanged since the baseline%0Aremoving these 2 edges restores the clause"
+            ),
             "{out}"
         );
         assert_eq!(

@@ -13,11 +13,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
-    ArtifactChange, ArtifactLocation, CodeFlow, Fix, Invocation, Location as SarifLocation, Message, Notification,
-    PhysicalLocation, PropertyBag, Region, Replacement, ReportingConfiguration,
-    ReportingDescriptor,
-    Result as SarifResult, ResultBaselineState, ResultLevel, Run, Sarif, Suppression,
-    SupressionKind, SupressionStatus, ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
+    ArtifactChange, ArtifactLocation, CodeFlow, Fix, Invocation, Location as SarifLocation,
+    Message, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultBaselineState,
+    ResultLevel, Run, Sarif, Suppression, SupressionKind, SupressionStatus, ThreadFlow,
+    ThreadFlowLocation, Tool, ToolComponent,
 };
 
 use super::findings::{self, Finding, Severity};
@@ -194,7 +194,10 @@ fn result(f: &Finding<'_>, rules: &Rules) -> SarifResult {
 /// None when there is no remedy or the cut search was capped (the
 /// `remedy` result property says so).
 fn fixes(v: &ClauseVerdict) -> Option<Vec<Fix>> {
-    let r = v.remedy.as_ref().filter(|r| !r.capped && !r.remove.is_empty())?;
+    let r = v
+        .remedy
+        .as_ref()
+        .filter(|r| !r.capped && !r.remove.is_empty())?;
     let mut by_file: BTreeMap<&str, Vec<Replacement>> = BTreeMap::new();
     for h in &r.remove {
         let region = Region::builder()

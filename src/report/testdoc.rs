@@ -117,7 +117,12 @@ pub fn document() -> Document {
                     capped: false,
                     limit: 100,
                 }),
-                ..verdict("B1", Verdict::Breached, vec![new.clone(), old.clone()], false)
+                ..verdict(
+                    "B1",
+                    Verdict::Breached,
+                    vec![new.clone(), old.clone()],
+                    false,
+                )
             },
         ],
         warnings: Vec::new(),

@@ -16,6 +16,7 @@ mod bad;
 mod cli;
 mod engine;
 mod errors;
+mod findings;
 mod formats;
 mod gate;
 mod grammar;
