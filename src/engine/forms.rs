@@ -1,8 +1,12 @@
 //! Each clause form as a graph property, evaluated under one reading.
 //!
 //! A reading is just a kind mask; the form decides the search. Every form
-//! is at most one O(V+E) search (see `paths`) plus a pass over the nodes.
-//! Negated modals flip what counts as an offence, not the search.
+//! is at most a few O(V+E) searches (see `paths`: the witnesses, then the
+//! violating edges, which a baseline needs because one witness per target
+//! hides every other route to it) plus a pass over the nodes. The remedy
+//! of a breached path clause (`remedy`, see `cut`) asks the same question
+//! as its search. Negated modals flip what counts as an offence, not the
+//! search.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
