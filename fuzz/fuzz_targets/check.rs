@@ -20,11 +20,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let as_of = proviso::Date::from_ymd_opt(2026, 6, 1).expect("a valid date");
     let checked = proviso::check(&agreement, &topology, as_of);
-    let doc = proviso::Document {
-        reports: vec![checked.report],
-        waivers: Vec::new(),
-        baseline: None,
-    };
+    let doc = proviso::Document::new(vec![checked.report]);
     for format in [Format::Human, Format::Json, Format::Sarif, Format::Junit, Format::Github, Format::Markdown] {
         let _ = render(format, &doc, false, false);
     }

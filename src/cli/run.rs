@@ -78,11 +78,7 @@ fn check(args: &CheckArgs) -> Exit {
             .as_of
             .unwrap_or_else(|| chrono::Local::now().date_naive()),
         agreements: BTreeMap::new(),
-        doc: Document {
-            reports: Vec::new(),
-            waivers: Vec::new(),
-            baseline: None,
-        },
+        doc: Document::new(Vec::new()),
         errors: Vec::new(),
         warnings: Vec::new(),
         notes: Vec::new(),

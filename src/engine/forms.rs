@@ -1,14 +1,19 @@
 //! Each clause form as a graph property, evaluated under one reading.
 //!
 //! A reading is just a kind mask; the form decides the search. Every form
-//! is at most one O(V+E) search (see `paths`) plus a pass over the nodes.
-//! Negated modals flip what counts as an offence, not the search.
+//! is at most a few O(V+E) searches (see `paths`: the witnesses, then the
+//! violating edges, which a baseline needs because one witness per target
+//! hides every other route to it) plus a pass over the nodes. The remedy
+//! of a breached path clause (`remedy`, see `cut`) asks the same question
+//! as its search. Negated modals flip what counts as an offence, not the
+//! search.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use fixedbitset::FixedBitSet;
 
+use super::cut::{self, Cut};
 use super::graph::{Graph, KindMask};
 use super::paths::{self, Goal, Path};
 use super::select::{self, Definitions};
@@ -22,6 +27,15 @@ pub enum Offence {
     Path(Path),
     /// An offending node on its own.
     Node(u32),
+}
+
+/// What one reading of a clause found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    /// One witness per offending node.
+    pub offences: Vec<Offence>,
+    /// Every edge on some violating walk, in file order (path forms only).
+    pub violating: Vec<u32>,
 }
 
 /// What a form needs from the topology.
@@ -57,7 +71,7 @@ struct Query {
 /// asking the same question at once may both search (with one answer).
 #[derive(Default)]
 pub struct Memo {
-    paths: Mutex<HashMap<Query, Vec<Offence>>>,
+    paths: Mutex<HashMap<Query, Found>>,
     reach: Mutex<HashMap<(KindMask, FixedBitSet), FixedBitSet>>,
 }
 
@@ -79,7 +93,7 @@ impl Ctx<'_> {
         t: &FixedBitSet,
         w: Option<&FixedBitSet>,
         goal: Goal,
-    ) -> Vec<Offence> {
+    ) -> Found {
         let query = Query {
             kinds: kinds.clone(),
             sources: s.clone(),
@@ -90,11 +104,14 @@ impl Ctx<'_> {
         if let Some(found) = lock(&self.memo.paths).get(&query) {
             return found.clone();
         }
-        let found: Vec<Offence> =
-            paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal)
+        let edges = &self.topo.edges;
+        let found = Found {
+            offences: paths::forward(self.graph, edges, kinds, s, t, w, goal)
                 .into_iter()
                 .map(Offence::Path)
-                .collect();
+                .collect(),
+            violating: paths::violating_edges(self.graph, edges, kinds, s, t, w, goal),
+        };
         lock(&self.memo.paths).insert(query, found.clone());
         found
     }
@@ -116,8 +133,68 @@ impl Ctx<'_> {
     }
 }
 
-/// The offences of `clause` under the reading that follows `kinds`.
-pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Vec<Offence> {
+/// The question a clause asks under one reading: a path search, or
+/// offending nodes found directly.
+enum Question {
+    Paths {
+        kinds: KindMask,
+        s: FixedBitSet,
+        t: FixedBitSet,
+        w: Option<FixedBitSet>,
+        goal: Goal,
+    },
+    Nodes(Vec<Offence>),
+}
+
+/// What `clause` finds under the reading that follows `kinds`.
+pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Found {
+    match question(clause, kinds, ctx) {
+        Question::Paths {
+            kinds,
+            s,
+            t,
+            w,
+            goal,
+        } => ctx.paths(&kinds, &s, &t, w.as_ref(), goal),
+        Question::Nodes(offences) => Found {
+            offences,
+            violating: Vec::new(),
+        },
+    }
+}
+
+/// For a path clause whose reading `kinds` fails, the edges whose removal
+/// makes it hold (see [`cut`]); `None` for node forms or when it holds.
+pub fn remedy(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Option<Cut> {
+    match question(clause, kinds, ctx) {
+        Question::Paths {
+            kinds,
+            s,
+            t,
+            w,
+            goal,
+        } => cut::min_cut(
+            ctx.graph,
+            &ctx.topo.edges,
+            &kinds,
+            &s,
+            &t,
+            w.as_ref(),
+            goal,
+            cut::MAX_CUT,
+        ),
+        Question::Nodes(_) => None,
+    }
+}
+
+fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
+    let paths = |kinds: &KindMask, s, t, w, goal| Question::Paths {
+        kinds: kinds.clone(),
+        s,
+        t,
+        w,
+        goal,
+    };
     let negated = clause.modal.node.negated;
     let all_edges = KindMask(None);
     match &clause.form {
@@ -138,44 +215,48 @@ pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Vec<Offence
             } else {
                 Goal::Avoiding
             };
-            ctx.paths(kinds, &s, &t, Some(&w), goal)
+            paths(kinds, s, t, Some(w), goal)
         }
         Form::Access { subject, to, .. } => {
             let (s, t) = (ctx.set(subject), ctx.set(to));
             if negated {
-                ctx.paths(kinds, &s, &t, None, Goal::Any)
+                paths(kinds, s, t, None, Goal::Any)
             } else {
-                ctx.unreached(kinds, &s, &t)
+                Question::Nodes(ctx.unreached(kinds, &s, &t))
             }
         }
         Form::Depend { subject, on } => {
             let (s, t) = (ctx.set(subject), ctx.set(on));
             if negated {
-                ctx.paths(&all_edges, &s, &t, None, Goal::Any)
+                paths(&all_edges, s, t, None, Goal::Any)
             } else {
-                ctx.unreached(&all_edges, &s, &t)
+                Question::Nodes(ctx.unreached(&all_edges, &s, &t))
             }
         }
         Form::Hosted { subject, on } => {
             let (t, w) = (ctx.set(subject), ctx.set(on));
-            t.ones()
-                .filter(|&i| w.contains(i) == negated)
-                .map(|i| Offence::Node(i as u32))
-                .collect()
+            Question::Nodes(
+                t.ones()
+                    .filter(|&i| w.contains(i) == negated)
+                    .map(|i| Offence::Node(i as u32))
+                    .collect(),
+            )
         }
         Form::Attribute { subject, predicate } => {
             let t = ctx.set(subject);
             let ok = select::satisfying(predicate, ctx.topo, &t);
-            t.ones()
-                .filter(|&i| ok.contains(i) == negated)
-                .map(|i| Offence::Node(i as u32))
-                .collect()
+            Question::Nodes(
+                t.ones()
+                    .filter(|&i| ok.contains(i) == negated)
+                    .map(|i| Offence::Node(i as u32))
+                    .collect(),
+            )
         }
         Form::Stay { from, within, .. } => {
             let s = ctx.set(from);
             let mut outside = ctx.set(within);
             outside.toggle_range(..);
-            ctx.paths(kinds, &s, &outside, None, Goal::Any)
+            paths(kinds, s, outside, None, Goal::Any)
         }
     }
 }

@@ -10,6 +10,7 @@
 //! depend on scheduling. The engine never reads files and never fails: a
 //! checked agreement and a loaded topology always give a report.
 
+mod cut;
 mod forms;
 mod graph;
 mod kinds;
@@ -24,11 +25,13 @@ use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::report::model::{
-    ClauseVerdict, Hop, Level, Reading, ReadingResult, Report, Summary, Verdict, Witness,
+    ClauseVerdict, Hop, Level, Reading, ReadingResult, Remedy, Report, Summary, Verdict, Violation,
+    Witness,
 };
 use crate::syntax::ast::{Agreement, Clause, Form};
 use crate::topology::Topology;
-use forms::{Ctx, Offence};
+use cut::Cut;
+use forms::{Ctx, Found, Offence};
 use graph::{Graph, KindMask};
 use kinds::CountsAs;
 use select::Definitions;
@@ -102,6 +105,7 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
         name: topology.name.clone(),
         agreement: agreement.source.path().to_string(),
         agreement_title: agreement.title.as_ref().map(|t| t.node.clone()),
+        agreement_hash: fnv1a(agreement.source.text()),
         as_of: options.as_of.format("%Y-%m-%d").to_string(),
         verdicts,
         warnings: warnings.iter().map(crate::report::warning).collect(),
@@ -169,7 +173,7 @@ fn judge(
     };
     let window = clause.window.as_ref().or(ag.window.as_ref());
     let in_force = window.is_none_or(|w| w.node.contains(opts.as_of));
-    let (letter, spirit) = if in_force {
+    let (letter, spirit, remedy) = if in_force {
         let (lk, sk) = reading_kinds(&clause.form, counts);
         let lm = lk
             .as_ref()
@@ -183,12 +187,23 @@ fn judge(
         } else {
             forms::offences(clause, &sm, ctx)
         };
+        // The remedy: only for a breach, only under the binding reading.
+        let (bm, bo) = match binding {
+            Reading::Letter => (&lm, &lo),
+            Reading::Spirit => (&sm, &so),
+        };
+        let remedy = if bo.offences.is_empty() {
+            None
+        } else {
+            forms::remedy(clause, bm, ctx).map(|c| remedy_of(c, ctx.topo))
+        };
         (
             Some(reading(lo, lk, ctx.topo)),
             Some(reading(so, sk, ctx.topo)),
+            remedy,
         )
     } else {
-        (None, None)
+        (None, None, None)
     };
     let verdict = match (&letter, &spirit) {
         (Some(l), Some(s)) => {
@@ -231,6 +246,7 @@ fn judge(
         location: ag.source.location(&clause.span),
         letter,
         spirit,
+        remedy,
         accepted: false,
     }
 }
@@ -245,12 +261,67 @@ fn reading_kinds(form: &Form, counts: &CountsAs) -> (KindSet, KindSet) {
     }
 }
 
-fn reading(offences: Vec<Offence>, kinds: KindSet, topo: &Topology) -> ReadingResult {
+fn reading(found: Found, kinds: KindSet, topo: &Topology) -> ReadingResult {
     ReadingResult {
-        holds: offences.is_empty(),
+        holds: found.offences.is_empty(),
         kinds: kinds.map(|k| k.into_iter().collect()).unwrap_or_default(),
-        witnesses: offences.iter().map(|o| witness(o, topo)).collect(),
+        witnesses: found.offences.iter().map(|o| witness(o, topo)).collect(),
+        violating: found
+            .violating
+            .iter()
+            .map(|&e| {
+                let h = hop(e, topo);
+                Violation {
+                    from: h.from,
+                    kind: h.kind,
+                    to: h.to,
+                    location: h.location,
+                    waiver: None,
+                    baseline: None,
+                }
+            })
+            .collect(),
     }
+}
+
+fn remedy_of(cut: Cut, topo: &Topology) -> Remedy {
+    match cut {
+        Cut::Edges { edges, minimum } => Remedy {
+            remove: edges.iter().map(|&e| hop(e, topo)).collect(),
+            minimum,
+            capped: false,
+            limit: cut::MAX_CUT,
+        },
+        Cut::Capped => Remedy {
+            remove: Vec::new(),
+            minimum: false,
+            capped: true,
+            limit: cut::MAX_CUT,
+        },
+    }
+}
+
+fn hop(e: u32, topo: &Topology) -> Hop {
+    let edge = &topo.edges[e as usize];
+    Hop {
+        from: topo.nodes[edge.from as usize].id.clone(),
+        to: topo.nodes[edge.to as usize].id.clone(),
+        kind: topo.strings.resolve(edge.kind).to_string(),
+        location: topo.edge_location(e),
+    }
+}
+
+/// The 64-bit FNV-1a hash of a text, as 16 hex digits. Stable across
+/// platforms and releases (unlike `std`'s hasher) and dependency-free; it
+/// identifies an agreement's wording, it does not defend against anyone
+/// forging a collision, so a cryptographic hash would buy nothing.
+pub fn fnv1a(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 fn witness(offence: &Offence, topo: &Topology) -> Witness {
@@ -263,19 +334,7 @@ fn witness(offence: &Offence, topo: &Topology) -> Witness {
             baseline: None,
         },
         Offence::Path(path) => {
-            let hops: Vec<Hop> = path
-                .edges
-                .iter()
-                .map(|&e| {
-                    let edge = &topo.edges[e as usize];
-                    Hop {
-                        from: topo.nodes[edge.from as usize].id.clone(),
-                        to: topo.nodes[edge.to as usize].id.clone(),
-                        kind: topo.strings.resolve(edge.kind).to_string(),
-                        location: topo.edge_location(e),
-                    }
-                })
-                .collect();
+            let hops: Vec<Hop> = path.edges.iter().map(|&e| hop(e, topo)).collect();
             let mut nodes: Vec<String> = hops.iter().map(|h| h.from.clone()).collect();
             nodes.extend(hops.last().map(|h| h.to.clone()));
             let location = hops

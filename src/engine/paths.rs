@@ -152,3 +152,161 @@ pub fn can_reach(
     }
     reached
 }
+
+/// The state after taking edge `e` from state `(u, passed)`, if a
+/// violating walk may continue there: `passed` becomes true once an
+/// interior node is in W, and `route via W` drops walks that passed W.
+#[inline]
+fn step(edge: &Edge, passed: bool, via: Option<&FixedBitSet>, goal: Goal) -> Option<u32> {
+    let v = edge.to;
+    let next = passed || via.is_some_and(|w| w.contains(v as usize));
+    if goal == Goal::Avoiding && next {
+        return None;
+    }
+    Some(2 * v + next as u32)
+}
+
+/// Whether reaching target-or-not `to` with `passed` is a violation.
+#[inline]
+fn arrives(targets: &FixedBitSet, to: u32, passed: bool, goal: Goal) -> bool {
+    targets.contains(to as usize)
+        && match goal {
+            Goal::Avoiding => !passed,
+            Goal::Through => passed,
+            Goal::Any => true,
+        }
+}
+
+/// The states of the search [`forward`] walks, split by what they can
+/// still do: `fwd` holds the states reachable from a source, `co` the
+/// states from which some violating arrival is reachable. A transition
+/// lies on a violating walk exactly when it leaves a `fwd` state and
+/// either is a violating arrival or enters a `co` state.
+pub struct Live {
+    /// Reachable from a source (state `2 * node + passed`).
+    pub fwd: FixedBitSet,
+    /// Can still end in a violating arrival.
+    pub co: FixedBitSet,
+}
+
+/// The two searches behind [`violating_edges`] and the minimum cut: one
+/// forward breadth-first search over the same states as [`forward`], and
+/// one backward over the reversed state graph from the violating
+/// arrivals. Each state is entered once and each edge is scanned at most
+/// twice per direction (once per `passed` value): O(V+E).
+#[allow(clippy::too_many_arguments)]
+pub fn live(
+    graph: &Graph,
+    edges: &[Edge],
+    kinds: &KindMask,
+    sources: &FixedBitSet,
+    targets: &FixedBitSet,
+    via: Option<&FixedBitSet>,
+    goal: Goal,
+) -> Live {
+    let n = graph.len();
+    let mut fwd = FixedBitSet::with_capacity(2 * n);
+    let mut queue: VecDeque<u32> = VecDeque::new();
+    for s in sources.ones() {
+        fwd.insert(2 * s);
+        queue.push_back(2 * s as u32);
+    }
+    while let Some(state) = queue.pop_front() {
+        for &e in graph.out(state / 2) {
+            let edge = &edges[e as usize];
+            if !kinds.allows(edge.kind) {
+                continue;
+            }
+            if let Some(next) = step(edge, state % 2 == 1, via, goal)
+                && !fwd.put(next as usize)
+            {
+                queue.push_back(next);
+            }
+        }
+    }
+    // Backward: a state is `co` if one of its transitions is a violating
+    // arrival, or leads to a `co` state.
+    let mut co = FixedBitSet::with_capacity(2 * n);
+    for t in targets.ones() {
+        for &e in graph.inc(t as u32) {
+            let edge = &edges[e as usize];
+            if !kinds.allows(edge.kind) {
+                continue;
+            }
+            for passed in [false, true] {
+                let state = 2 * edge.from + passed as u32;
+                if arrives(targets, edge.to, passed, goal) && !co.put(state as usize) {
+                    queue.push_back(state);
+                }
+            }
+        }
+    }
+    while let Some(state) = queue.pop_front() {
+        for &e in graph.inc(state / 2) {
+            let edge = &edges[e as usize];
+            if !kinds.allows(edge.kind) {
+                continue;
+            }
+            for passed in [false, true] {
+                let prev = 2 * edge.from + passed as u32;
+                if step(edge, passed, via, goal) == Some(state) && !co.put(prev as usize) {
+                    queue.push_back(prev);
+                }
+            }
+        }
+    }
+    Live { fwd, co }
+}
+
+impl Live {
+    /// How edge `e` lies on violating walks from state `(from, passed)`:
+    /// `None` if it does not; `Some(None)` if it is a violating arrival
+    /// there; `Some(Some(next))` if it leads to the `co` state `next`. An
+    /// arrival at a target is not continued: every walk that goes on from
+    /// it has the arrival as a violating prefix, so cutting the prefixes
+    /// cuts it too.
+    pub fn transition(
+        &self,
+        edge: &Edge,
+        passed: bool,
+        targets: &FixedBitSet,
+        via: Option<&FixedBitSet>,
+        goal: Goal,
+    ) -> Option<Option<u32>> {
+        if !self.fwd.contains((2 * edge.from + passed as u32) as usize) {
+            return None;
+        }
+        if arrives(targets, edge.to, passed, goal) {
+            return Some(None);
+        }
+        step(edge, passed, via, goal)
+            .filter(|&next| self.co.contains(next as usize))
+            .map(Some)
+    }
+}
+
+/// Every edge that lies on some violating walk (a walk from a source
+/// whose arrival at a target breaks the clause, see [`forward`]), in file
+/// order. O(V+E): see [`live`].
+pub fn violating_edges(
+    graph: &Graph,
+    edges: &[Edge],
+    kinds: &KindMask,
+    sources: &FixedBitSet,
+    targets: &FixedBitSet,
+    via: Option<&FixedBitSet>,
+    goal: Goal,
+) -> Vec<u32> {
+    let live = live(graph, edges, kinds, sources, targets, via, goal);
+    edges
+        .iter()
+        .enumerate()
+        .filter(|(_, edge)| {
+            kinds.allows(edge.kind)
+                && [false, true]
+                    .into_iter()
+                    .any(|p| live.transition(edge, p, targets, via, goal).is_some())
+        })
+        .map(|(e, _)| e as u32)
+        .collect()
+}

@@ -3,15 +3,21 @@
 //! Adopting a gate on an estate that already breaches its agreement would
 //! otherwise mean fixing everything first. A baseline is simply a report
 //! written with `--format json` (or `--write-baseline`): its findings are
-//! read back, keyed by topology, clause and witness nodes
-//! ([`findings::key`]), and compared with this run's. Lines are not part
-//! of the key, so moving a node in its file does not make it new.
+//! read back, keyed by topology, agreement (path and text hash), clause
+//! and violating edge or offending node ([`findings`]), and compared with
+//! this run's. Lines are not part of the key, so moving a node in its file
+//! does not make it new.
+//!
+//! Reports written before format version 2 keyed findings by witness node
+//! lists, which cannot be turned into edges (a witness is one path of
+//! many), so they are refused with a message saying how to re-create the
+//! baseline rather than silently compared.
 
 use std::collections::BTreeSet;
 
 use super::findings;
 use crate::diag::{Diagnostic, Errors};
-use crate::report::model::{BaselineState, BaselineSummary, Document, FindingKey};
+use crate::report::model::{BaselineState, BaselineSummary, Document, FORMAT_VERSION, FindingKey};
 use crate::source::SourceRef;
 
 /// The findings of a baseline report.
@@ -46,6 +52,24 @@ pub fn parse(source: &SourceRef) -> Result<Baseline, Errors> {
         .at(source, start.min(end)..end, "here")
         .help("write a baseline with `proviso check ... --write-baseline FILE`")
     })?;
+    if doc.format_version != FORMAT_VERSION {
+        let (older, what) = if doc.format_version < FORMAT_VERSION {
+            ("an older", "keyed its findings by witness paths")
+        } else {
+            ("a newer", "uses a format this one does not know")
+        };
+        // Point at the document's first character: the version field is
+        // missing or wrong for the document as a whole.
+        let start = source.text().find('{').unwrap_or(0);
+        let end = (start + 1).min(source.text().len());
+        return Err(Diagnostic::error(format!(
+            "this baseline was written by {older} proviso (report format version {}, this one reads {FORMAT_VERSION}), which {what}",
+            doc.format_version
+        ))
+        .at(source, start..end, "this report")
+        .help("re-create it with `proviso check ... --write-baseline FILE`; findings are now keyed by violating edge, so a new route to an old target is seen")
+        .into());
+    }
     Ok(Baseline {
         file: source.path().to_string(),
         keys: findings::keys(&doc),
@@ -56,13 +80,14 @@ pub fn parse(source: &SourceRef) -> Result<Baseline, Errors> {
 /// unchanged and sets `doc.baseline`.
 pub fn apply(doc: &mut Document, baseline: &Baseline) {
     let current = findings::keys(doc);
-    findings::visit(doc, |key, witness| {
-        witness.baseline = Some(if baseline.keys.contains(key) {
+    findings::visit(doc, |key, marks| {
+        *marks.baseline = Some(if baseline.keys.contains(key) {
             BaselineState::Unchanged
         } else {
             BaselineState::New
         });
     });
+    findings::settle(doc);
     let checked: BTreeSet<(&str, &str)> = doc
         .reports
         .iter()

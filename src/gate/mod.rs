@@ -12,9 +12,10 @@
 //! - [`baseline`]: an earlier JSON report, so that only findings that are
 //!   new since then fail.
 //!
-//! Both key findings the same way ([`findings`]): topology, clause id and
-//! the witness's node ids, never a line number, so moving a node in a file
-//! changes nothing.
+//! Both key findings the same way ([`findings`]): topology, agreement
+//! (path and text hash), clause id and one violating edge (from, kind, to)
+//! or one offending node, never a line number, so moving a node in a file
+//! changes nothing, and never the witness a search happened to pick.
 
 pub mod baseline;
 pub mod config;

@@ -13,6 +13,13 @@
 //!     expires: 2027-03-31                # waives through this day
 //! ```
 //!
+//! What a waiver covers follows the findings (see [`findings`]): without
+//! `witness`, every finding of the clause in the matching topologies;
+//! with a path `witness: [a, b, c]`, the violating edges from `a` to `b`
+//! and from `b` to `c` (any kind), so a new route that adds another edge
+//! is not covered; with one node `witness: x`, the offending node `x` of a
+//! node clause. A witness path is marked waived when all its edges are.
+//!
 //! A waiver is in force through its expiry day and expired from the day
 //! after. An expired waiver waives nothing and is reported; so is one that
 //! matched no finding (stale). The first waiver in file order that covers
@@ -25,7 +32,7 @@ use serde_saphyr::{MessageFormatter as _, Spanned};
 
 use super::findings;
 use crate::diag::{Diagnostic, Errors, suggest};
-use crate::report::model::{Document, WaiverNote, WaiverState, WaiverStatus};
+use crate::report::model::{Document, FindingKey, WaiverNote, WaiverState, WaiverStatus};
 use crate::source::{Location, SourceRef, Span};
 
 /// The keys a waiver may have.
@@ -241,23 +248,37 @@ fn covers_topology(w: &Waiver, topo: &str) -> bool {
             .is_some_and(|(doc, _)| w.glob.is_match(doc))
 }
 
+/// Whether a waiver's `witness` covers a finding: no witness covers all;
+/// a path covers each of its consecutive pairs as an edge (any kind); a
+/// single node covers that offending node.
+fn covers_finding(witness: &[String], key: &FindingKey) -> bool {
+    if witness.is_empty() {
+        return true;
+    }
+    match (&key.edge, &key.node) {
+        (Some(e), _) => witness.windows(2).any(|p| p[0] == e.from && p[1] == e.to),
+        (None, Some(n)) => witness.len() == 1 && witness[0] == *n,
+        (None, None) => false,
+    }
+}
+
 /// Applies the waivers to a document: annotates the findings they cover
 /// and lists the expired and stale ones in `doc.waivers`.
 pub fn apply(doc: &mut Document, waivers: &[Waiver], as_of: NaiveDate) {
     let mut matched = vec![false; waivers.len()];
-    findings::visit(doc, |key, witness| {
-        if witness.waiver.is_some() {
+    findings::visit(doc, |key, marks| {
+        if marks.waiver.is_some() {
             return;
         }
         let hit = waivers.iter().enumerate().find(|(_, w)| {
             w.expires >= as_of
                 && w.clause == key.clause
                 && covers_topology(w, &key.topology)
-                && (w.witness.is_empty() || w.witness == key.nodes)
+                && covers_finding(&w.witness, key)
         });
         if let Some((i, w)) = hit {
             matched[i] = true;
-            witness.waiver = Some(WaiverNote {
+            *marks.waiver = Some(WaiverNote {
                 reason: w.reason.clone(),
                 approved_by: w.approved_by.clone(),
                 expires: w.expires.format("%Y-%m-%d").to_string(),
@@ -265,6 +286,7 @@ pub fn apply(doc: &mut Document, waivers: &[Waiver], as_of: NaiveDate) {
             });
         }
     });
+    findings::settle(doc);
     for (w, hit) in waivers.iter().zip(matched) {
         let state = if w.expires < as_of {
             WaiverState::Expired

@@ -9,7 +9,8 @@
 use std::fmt::Write as _;
 
 use super::model::{
-    BaselineState, ClauseVerdict, Document, Level, Reading, ReadingResult, Report, Verdict, Witness,
+    BaselineState, ClauseVerdict, Document, Level, Reading, ReadingResult, Remedy, Report, Verdict,
+    Violation, Witness,
 };
 
 /// One witness of the reading that decides a clause's verdict.
@@ -122,9 +123,14 @@ pub fn verdict_severity(v: &ClauseVerdict) -> Severity {
 }
 
 impl Finding<'_> {
-    /// Whether a waiver or the baseline keeps this finding from failing.
+    /// Whether a waiver or the baseline keeps this finding from failing:
+    /// the witness is (all its edges are), and so is every violating edge
+    /// of its reading that no witness shows (a new route to an old target
+    /// keeps the old witness but must still fail).
     pub fn accepted(&self) -> bool {
-        self.witness.waiver.is_some() || self.witness.baseline == Some(BaselineState::Unchanged)
+        let own = self.witness.waiver.is_some()
+            || self.witness.baseline == Some(BaselineState::Unchanged);
+        own && reading(self.verdict, self.reading).is_none_or(|r| off_witness(r).all(edge_accepted))
     }
 
     /// The severity, lowered to a note when the finding is accepted.
@@ -154,6 +160,9 @@ impl Finding<'_> {
             let _ = write!(s, " ({} binds; {})", v.binding.as_str(), v.modal);
         }
         let _ = write!(s, ": {}", super::human::path_text(self.witness));
+        if let Some(n) = reading(v, self.reading).and_then(violating_count) {
+            let _ = write!(s, "; {n} in all");
+        }
         s
     }
 
@@ -169,6 +178,69 @@ impl Finding<'_> {
         (self.witness.baseline == Some(BaselineState::Unchanged))
             .then(|| "unchanged since the baseline".to_string())
     }
+}
+
+/// Whether a violating edge is waived or unchanged since the baseline.
+pub fn edge_accepted(e: &Violation) -> bool {
+    e.waiver.is_some() || e.baseline == Some(BaselineState::Unchanged)
+}
+
+/// The violating edges of a reading that lie on none of its witnesses.
+pub fn off_witness(r: &ReadingResult) -> impl Iterator<Item = &Violation> {
+    r.violating.iter().filter(move |e| {
+        !r.witnesses.iter().any(|w| {
+            w.hops
+                .iter()
+                .any(|h| h.from == e.from && h.kind == e.kind && h.to == e.to)
+        })
+    })
+}
+
+/// `3 violating edges`, with `(1 new)` when a baseline marked some new;
+/// `None` for a reading without violating edges (it holds, or it is a
+/// node clause).
+pub fn violating_count(r: &ReadingResult) -> Option<String> {
+    let n = r.violating.len();
+    if n == 0 {
+        return None;
+    }
+    let new = r
+        .violating
+        .iter()
+        .filter(|e| e.baseline == Some(BaselineState::New))
+        .count();
+    let mut s = format!("{n} violating edge{}", if n == 1 { "" } else { "s" });
+    if new > 0 {
+        let _ = write!(s, " ({new} new)");
+    }
+    Some(s)
+}
+
+/// `a --kind--> b`.
+pub fn edge_text(from: &str, kind: &str, to: &str) -> String {
+    use crate::escape::display as esc;
+    format!("{} --{}--> {}", esc(from), esc(kind), esc(to))
+}
+
+/// The remedy's lead sentence (no final period): how many edges to remove
+/// and whether that is the fewest, or why none is listed.
+pub fn remedy_text(r: &Remedy) -> String {
+    if r.capped {
+        return format!(
+            "no remedy listed: more than {} edges would have to be removed (the cut search stops there)",
+            r.limit
+        );
+    }
+    let n = r.remove.len();
+    let mut s = if n == 1 {
+        "removing this edge restores the clause".to_string()
+    } else {
+        format!("removing these {n} edges restores the clause")
+    };
+    if !r.minimum {
+        s.push_str(" (a valid cut, not proven the fewest: at most twice the fewest)");
+    }
+    s
 }
 
 /// ` (api, session)` for a reading that follows some kinds, else nothing.

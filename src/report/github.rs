@@ -81,6 +81,13 @@ fn finding(f: &Finding<'_>, out: &mut String) {
     if let Some(a) = f.acceptance() {
         let _ = write!(msg, "\n{a}");
     }
+    if let Some(r) = &v.remedy {
+        let _ = write!(msg, "\n{}", findings::remedy_text(r));
+        for h in &r.remove {
+            let e = findings::edge_text(&h.from, &h.kind, &h.to);
+            let _ = write!(msg, "\n  {e} at {}", h.location);
+        }
+    }
     command(out, kind, Some(&f.witness.location), &title, &msg);
 }
 
@@ -168,7 +175,9 @@ mod waiver_and_baseline_tests {
             "{out}"
         );
         assert!(
-            lines[2].ends_with("%0Aunchanged since the baseline"),
+            lines[2].contains(
+                "%0Aunchanged since the baseline%0Aremoving these 2 edges restores the clause"
+            ),
             "{out}"
         );
         assert_eq!(

@@ -156,7 +156,7 @@ fn render_baseline(doc: &Document, p: &Paint, out: &mut String) {
             "clause {} in {}: {}",
             esc(&k.clause),
             esc(&k.topology),
-            esc(&k.nodes.join(" -> "))
+            esc(&k.subject())
         )
     };
     for k in &b.fixed {
@@ -264,6 +264,18 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
             render_reading(Reading::Spirit.label(), s, p, out);
         }
     }
+    if let Some(r) = &v.remedy {
+        let _ = writeln!(out, "  {}", super::findings::remedy_text(r));
+        for h in &r.remove {
+            let _ = writeln!(
+                out,
+                "    {}\n      {} {}",
+                super::findings::edge_text(&h.from, &h.kind, &h.to),
+                p.dim("-->"),
+                h.location
+            );
+        }
+    }
 }
 
 fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
@@ -303,6 +315,30 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
             out,
             "    … and {} more (`--format json` lists them all)",
             n - MAX_WITNESSES
+        );
+    }
+    render_violating(r, p, out);
+}
+
+/// The number of violating edges, and each one new since the baseline
+/// (a new route may share its target with an old witness, so the new
+/// edge would otherwise appear nowhere).
+fn render_violating(r: &ReadingResult, p: &Paint, out: &mut String) {
+    let Some(count) = super::findings::violating_count(r) else {
+        return;
+    };
+    let _ = writeln!(out, "    {count}");
+    for e in r
+        .violating
+        .iter()
+        .filter(|e| e.baseline == Some(BaselineState::New))
+    {
+        let _ = writeln!(
+            out,
+            "      new: {}\n        {} {}",
+            super::findings::edge_text(&e.from, &e.kind, &e.to),
+            p.dim("-->"),
+            e.location
         );
     }
 }

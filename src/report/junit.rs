@@ -138,7 +138,10 @@ fn gated(name: &str, fails: bool, ty: &str, message: &str, text: String) -> Test
 /// which reading holds and which fails.
 fn headline(v: &ClauseVerdict) -> String {
     let n = findings::deciding(v).map_or(0, |(_, r)| r.witnesses.len());
-    let count = format!("{n} witness{}", if n == 1 { "" } else { "es" });
+    let mut count = format!("{n} witness{}", if n == 1 { "" } else { "es" });
+    if let Some(e) = findings::deciding(v).and_then(|(_, r)| findings::violating_count(r)) {
+        count = format!("{count}, {e}");
+    }
     match v.verdict {
         Verdict::Contested => format!(
             "contested: {} holds and binds, {} fails: {count}",
@@ -173,6 +176,13 @@ fn witnesses(r: &Report, v: &ClauseVerdict) -> String {
         }
         if let Some(a) = f.acceptance() {
             let _ = writeln!(text, "  {a}");
+        }
+    }
+    if let Some(rm) = &v.remedy {
+        let _ = writeln!(text, "{}", findings::remedy_text(rm));
+        for h in &rm.remove {
+            let e = findings::edge_text(&h.from, &h.kind, &h.to);
+            let _ = writeln!(text, "  {e}: {}", h.location);
         }
     }
     text
@@ -233,7 +243,7 @@ mod tests {
             .and_then(|s| s.split("</testcase>").next())
             .expect("B1 is a test case");
         assert!(
-            b1.contains("<failure message=\"breached (letter binds; must): 2 witnesses\""),
+            b1.contains("<failure message=\"breached (letter binds; must): 2 witnesses, 2 violating edges (1 new)\""),
             "{b1}"
         );
         assert!(b1.contains("unchanged since the baseline"), "{b1}");

@@ -136,6 +136,39 @@ fn clause(r: &Report, v: &ClauseVerdict, out: &mut String) {
             n - MAX_WITNESSES
         );
     }
+    if let Some(count) = findings::violating_count(result) {
+        let _ = writeln!(
+            out,
+            "\n{} lie on some violating path (`--format json` lists them).",
+            capitalised(&count)
+        );
+        for e in result
+            .violating
+            .iter()
+            .filter(|e| e.baseline == Some(BaselineState::New))
+        {
+            let _ = writeln!(
+                out,
+                "- new: {} at {}",
+                code(&findings::edge_text(&e.from, &e.kind, &e.to)),
+                code(&e.location.to_string())
+            );
+        }
+    }
+    if let Some(rm) = &v.remedy {
+        let _ = writeln!(out, "\n{}.", capitalised(&findings::remedy_text(rm)));
+        if !rm.remove.is_empty() {
+            out.push('\n');
+        }
+        for h in &rm.remove {
+            let _ = writeln!(
+                out,
+                "- {} at {}",
+                code(&findings::edge_text(&h.from, &h.kind, &h.to)),
+                code(&h.location.to_string())
+            );
+        }
+    }
 }
 
 fn witness(f: &Finding<'_>, out: &mut String) {
@@ -318,7 +351,7 @@ fn baseline(b: &BaselineSummary, out: &mut String) {
                 "- clause {} in {}: {}",
                 text(&k.clause),
                 code(&k.topology),
-                code(&k.nodes.join(" "))
+                code(&k.subject())
             );
         }
     }
@@ -467,6 +500,6 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("## Waivers that waived nothing (2)\n\n- clause X9 on `*.yaml`, witness `app`: expired on 2026-01-01 (`proviso-waivers.yaml:9:5`)\n- clause X8 on `other.yaml`: stale: matched no finding (`proviso-waivers.yaml:15:5`)"), "{md}");
-        assert!(md.contains("## Baseline `baseline.json`\n\n1 new, 1 unchanged, 1 fixed, 0 stale.\n\nFixed:\n\n- clause B1 in `t.yaml`: `old model`"), "{md}");
+        assert!(md.contains("## Baseline `baseline.json`\n\n1 new, 1 unchanged, 1 fixed, 0 stale.\n\nFixed:\n\n- clause B1 in `t.yaml`: `old --api--> model`"), "{md}");
     }
 }

@@ -9,9 +9,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::Location;
 
+/// The version of the JSON report this proviso writes. 2 added violating
+/// edges, remedies, agreement hashes and finding keys by edge; a
+/// document without the field is version 1 (or older), whose baseline
+/// keys (witness node lists) cannot be compared with today's.
+pub const FORMAT_VERSION: u32 = 2;
+
 /// The whole output of one run: a report per topology.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
+    /// The report format's version ([`FORMAT_VERSION`] when written by
+    /// this proviso; 1 when read from a document without it).
+    #[serde(default = "version_one")]
+    pub format_version: u32,
     /// One report per topology, in the order checked.
     pub reports: Vec<Report>,
     /// Waivers that did not waive anything this run (expired or stale);
@@ -21,6 +31,22 @@ pub struct Document {
     /// The comparison with `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSummary>,
+}
+
+fn version_one() -> u32 {
+    1
+}
+
+impl Document {
+    /// A document of reports, with no gate applied yet.
+    pub fn new(reports: Vec<Report>) -> Document {
+        Document {
+            format_version: FORMAT_VERSION,
+            reports,
+            waivers: Vec::new(),
+            baseline: None,
+        }
+    }
 }
 
 /// A waiver that did not waive anything this run.
@@ -75,15 +101,48 @@ pub enum BaselineState {
     Unchanged,
 }
 
-/// A finding's identity: stable when nodes move in the file.
+/// A finding's identity: stable when nodes move in the file, and
+/// independent of which witness a search happens to pick. A path clause's
+/// findings are its violating edges, a node clause's its offending nodes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FindingKey {
-    /// The topology file.
+    /// The topology file (or `doc.md#N` block), as reported.
     pub topology: String,
+    /// The agreement file.
+    pub agreement: String,
+    /// The agreement text's hash (see [`Report::agreement_hash`]).
+    pub agreement_hash: String,
     /// The clause id.
     pub clause: String,
-    /// The witness's node ids, in path order.
-    pub nodes: Vec<String>,
+    /// The violating edge, for a path clause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge: Option<EdgeKey>,
+    /// The offending node, for a node clause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+}
+
+impl FindingKey {
+    /// What the finding is about: `a --kind--> b`, or a node id.
+    pub fn subject(&self) -> String {
+        match (&self.edge, &self.node) {
+            (Some(e), _) => format!("{} --{}--> {}", e.from, e.kind, e.to),
+            (None, Some(n)) => n.clone(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// An edge by its ends and kind (two edges with the same three are one
+/// finding).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EdgeKey {
+    /// Caller.
+    pub from: String,
+    /// The edge kind as labelled.
+    pub kind: String,
+    /// Callee.
+    pub to: String,
 }
 
 /// The comparison of this run with a baseline report.
@@ -113,6 +172,11 @@ pub struct Report {
     pub agreement: String,
     /// The agreement's title, if it has a header.
     pub agreement_title: Option<String>,
+    /// A hash of the agreement's text (64-bit FNV-1a, 16 hex digits), so
+    /// a baseline knows which agreement, word for word, its findings
+    /// were judged under.
+    #[serde(default)]
+    pub agreement_hash: String,
     /// The date the clauses were judged at (YYYY-MM-DD).
     pub as_of: String,
     /// One verdict per clause, in agreement order.
@@ -226,10 +290,32 @@ pub struct ClauseVerdict {
     pub letter: Option<ReadingResult>,
     /// The spirit reading; absent when the clause is not in force.
     pub spirit: Option<ReadingResult>,
-    /// Whether every witness of the binding reading is waived (or, with a
-    /// baseline, unchanged), so the clause does not fail the gate.
+    /// For a breached path clause, edges whose removal makes the binding
+    /// reading hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
+    /// Whether every finding of the deciding reading (each violating
+    /// edge, or each offending node) is waived (or, with a baseline,
+    /// unchanged), so the clause does not fail the gate.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub accepted: bool,
+}
+
+/// The edges to remove to restore a breached path clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remedy {
+    /// The edges, in file order; empty when `capped`.
+    pub remove: Vec<Hop>,
+    /// Whether no smaller set of edges restores the clause. Always true
+    /// for one-layer searches; false when a `must not route via` cut may
+    /// be up to twice the smallest.
+    pub minimum: bool,
+    /// Set when more than `limit` edges would have to go: the cut was not
+    /// computed (nothing wrong is printed instead).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub capped: bool,
+    /// The most edges a remedy lists.
+    pub limit: usize,
 }
 
 /// The outcome of one reading.
@@ -241,6 +327,29 @@ pub struct ReadingResult {
     pub kinds: Vec<String>,
     /// Why it fails: one witness per offending node.
     pub witnesses: Vec<Witness>,
+    /// Every edge on some violating path, in file order (path clauses
+    /// only; the findings a baseline compares).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violating: Vec<Violation>,
+}
+
+/// An edge that lies on some path breaking the clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// Caller.
+    pub from: String,
+    /// The edge kind as labelled.
+    pub kind: String,
+    /// Callee.
+    pub to: String,
+    /// Where the edge is defined.
+    pub location: Location,
+    /// The waiver that covers this edge, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverNote>,
+    /// How it compares with `--baseline`, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
 }
 
 /// A counterexample: a path (two or more nodes) or a single node.

@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
-    ArtifactLocation, CodeFlow, Invocation, Location as SarifLocation, Message, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultBaselineState, ResultLevel, Run, Sarif, Suppression,
-    SupressionKind, SupressionStatus, ThreadFlow, ThreadFlowLocation, Tool, ToolComponent,
+    ArtifactChange, ArtifactLocation, CodeFlow, Fix, Invocation, Location as SarifLocation,
+    Message, Notification, PhysicalLocation, PropertyBag, Region, Replacement,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultBaselineState,
+    ResultLevel, Run, Sarif, Suppression, SupressionKind, SupressionStatus, ThreadFlow,
+    ThreadFlowLocation, Tool, ToolComponent,
 };
 
 use super::findings::{self, Finding, Severity};
@@ -153,6 +154,7 @@ fn result(f: &Finding<'_>, rules: &Rules) -> SarifResult {
         .locations(vec![location(&f.witness.location, None, None)])
         .related_locations(vec![clause_loc])
         .opt_code_flows(code_flow(f.witness).map(|c| vec![c]))
+        .opt_fixes(fixes(f.verdict))
         .partial_fingerprints(BTreeMap::from([(
             "provisoFinding/v1".to_string(),
             fingerprint(f),
@@ -182,6 +184,45 @@ fn result(f: &Finding<'_>, rules: &Rules) -> SarifResult {
         }))
         .properties(result_properties(f))
         .build()
+}
+
+/// A breached clause's remedy as one fix: delete each cut edge. The
+/// deleted region is the edge's first line (a whole-line region: only
+/// `startLine`), which is the whole edge in the usual one-line style
+/// `- {from: a, to: b, kind: api}`; the report holds no end position, so
+/// an edge written over several lines needs its other lines removed too.
+/// None when there is no remedy or the cut search was capped (the
+/// `remedy` result property says so).
+fn fixes(v: &ClauseVerdict) -> Option<Vec<Fix>> {
+    let r = v
+        .remedy
+        .as_ref()
+        .filter(|r| !r.capped && !r.remove.is_empty())?;
+    let mut by_file: BTreeMap<&str, Vec<Replacement>> = BTreeMap::new();
+    for h in &r.remove {
+        let region = Region::builder()
+            .start_line(i64::try_from(h.location.line).unwrap_or(i64::MAX))
+            .build();
+        by_file
+            .entry(h.location.file.as_str())
+            .or_default()
+            .push(Replacement::builder().deleted_region(region).build());
+    }
+    let changes: Vec<ArtifactChange> = by_file
+        .into_iter()
+        .map(|(file, replacements)| {
+            ArtifactChange::builder()
+                .artifact_location(ArtifactLocation::builder().uri(uri(file)).build())
+                .replacements(replacements)
+                .build()
+        })
+        .collect();
+    Some(vec![
+        Fix::builder()
+            .description(&sentence(&findings::remedy_text(r)))
+            .artifact_changes(changes)
+            .build(),
+    ])
 }
 
 /// The witness path as one thread flow, one location per hop; none for a
@@ -269,6 +310,41 @@ fn result_properties(f: &Finding<'_>) -> PropertyBag {
         ("spirit", reading(Reading::Spirit)),
         ("nodes", json!(f.witness.nodes)),
     ]);
+    if let Some(r) = findings::reading(v, f.reading).filter(|r| !r.violating.is_empty()) {
+        let edges: Vec<Value> = r
+            .violating
+            .iter()
+            .map(|e| {
+                let mut o = json!({
+                    "from": e.from,
+                    "kind": e.kind,
+                    "to": e.to,
+                    "location": e.location.to_string(),
+                });
+                if let Some(b) = e.baseline {
+                    o["baseline"] = json!(b);
+                }
+                if e.waiver.is_some() {
+                    o["waived"] = json!(true);
+                }
+                o
+            })
+            .collect();
+        props
+            .additional_properties
+            .insert("violatingEdges".to_string(), json!(edges));
+    }
+    if let Some(rm) = &v.remedy {
+        let remove: Vec<Value> = rm
+            .remove
+            .iter()
+            .map(|h| json!({"from": h.from, "kind": h.kind, "to": h.to, "location": h.location.to_string()}))
+            .collect();
+        props.additional_properties.insert(
+            "remedy".to_string(),
+            json!({"text": findings::remedy_text(rm), "remove": remove, "minimum": rm.minimum, "capped": rm.capped, "limit": rm.limit}),
+        );
+    }
     if v.accepted {
         props
             .additional_properties
@@ -462,7 +538,7 @@ mod waiver_and_baseline_tests {
         assert!(results[1].get("suppressions").is_none());
         let b = &log["runs"][0]["properties"]["baseline"];
         assert_eq!(b["file"], "baseline.json");
-        assert_eq!(b["fixed"][0]["nodes"][0], "old");
+        assert_eq!(b["fixed"][0]["edge"]["from"], "old");
     }
 
     #[test]

@@ -52,15 +52,35 @@ fn verdict(
         letter: Some(ReadingResult {
             holds: witnesses.is_empty(),
             kinds: vec!["api".to_string()],
+            violating: violating(&witnesses),
             witnesses,
         }),
         spirit: Some(ReadingResult {
             holds: true,
             kinds: vec!["api".to_string()],
             witnesses: Vec::new(),
+            violating: Vec::new(),
         }),
+        remedy: None,
         accepted,
     }
+}
+
+/// The witnesses' edges as violating edges, with their witness's marks.
+fn violating(witnesses: &[Witness]) -> Vec<Violation> {
+    witnesses
+        .iter()
+        .flat_map(|w| {
+            w.hops.iter().map(|h| Violation {
+                from: h.from.clone(),
+                kind: h.kind.clone(),
+                to: h.to.clone(),
+                location: h.location.clone(),
+                waiver: w.waiver.clone(),
+                baseline: w.baseline,
+            })
+        })
+        .collect()
 }
 
 pub fn waiver_note() -> WaiverNote {
@@ -86,10 +106,24 @@ pub fn document() -> Document {
         name: None,
         agreement: "a.contract".to_string(),
         agreement_title: None,
+        agreement_hash: "0123456789abcdef".to_string(),
         as_of: "2026-11-26".to_string(),
         verdicts: vec![
             verdict("W1", Verdict::Breached, vec![waived], true),
-            verdict("B1", Verdict::Breached, vec![new, old], false),
+            ClauseVerdict {
+                remedy: Some(Remedy {
+                    remove: [&new, &old].iter().map(|w| w.hops[0].clone()).collect(),
+                    minimum: true,
+                    capped: false,
+                    limit: 100,
+                }),
+                ..verdict(
+                    "B1",
+                    Verdict::Breached,
+                    vec![new.clone(), old.clone()],
+                    false,
+                )
+            },
         ],
         warnings: Vec::new(),
         summary: Summary {
@@ -98,6 +132,7 @@ pub fn document() -> Document {
         },
     };
     Document {
+        format_version: FORMAT_VERSION,
         reports: vec![report],
         waivers: vec![
             WaiverStatus {
@@ -123,8 +158,15 @@ pub fn document() -> Document {
             unchanged: 1,
             fixed: vec![FindingKey {
                 topology: "t.yaml".to_string(),
+                agreement: "a.contract".to_string(),
+                agreement_hash: "0123456789abcdef".to_string(),
                 clause: "B1".to_string(),
-                nodes: vec!["old".to_string(), "model".to_string()],
+                edge: Some(EdgeKey {
+                    from: "old".to_string(),
+                    kind: "api".to_string(),
+                    to: "model".to_string(),
+                }),
+                node: None,
             }],
             stale: Vec::new(),
         }),

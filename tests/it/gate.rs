@@ -286,7 +286,7 @@ fn a_baseline_of_the_same_findings_passes() {
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
     summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings
-    baseline fixtures/gate/baselines/frontier.json: 0 new, 4 unchanged, 0 fixed, 0 stale
+    baseline fixtures/gate/baselines/frontier.json: 0 new, 8 unchanged, 0 fixed, 0 stale
     ");
 }
 
@@ -306,7 +306,7 @@ fn findings_not_in_the_baseline_fail() {
     summary: 10 hold, 0 breached, 0 contested, 0 not in force; 9 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
     summary: 5 hold, 5 breached, 0 contested, 0 not in force; 9 warnings
-    baseline fixtures/gate/baselines/frontier.json: 8 new, 4 unchanged, 0 fixed, 0 stale
+    baseline fixtures/gate/baselines/frontier.json: 12 new, 8 unchanged, 0 fixed, 0 stale
     ");
 }
 
@@ -349,7 +349,7 @@ fn a_baseline_from_before_nodes_moved_still_matches() {
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
     summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings
-    baseline fixtures/gate/baselines/moved.json: 0 new, 4 unchanged, 0 fixed, 0 stale
+    baseline fixtures/gate/baselines/moved.json: 0 new, 8 unchanged, 0 fixed, 0 stale
     ");
 }
 

@@ -18,6 +18,7 @@ mod bad;
 mod cli;
 mod engine;
 mod errors;
+mod findings;
 mod formats;
 mod gate;
 mod grammar;
