@@ -30,10 +30,18 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), generated from these definitions.
+    /// Print a manual page (roff), generated from these definitions.
     ///
-    /// Install it with `proviso man > ~/.local/share/man/man1/proviso.1`.
-    Man,
+    /// `proviso man` prints proviso(1); `proviso man check` prints
+    /// proviso-check(1), with every flag and the exit codes; `proviso man
+    /// --dir ~/.local/share/man/man1` writes every page there.
+    Man {
+        /// The subcommand whose page to print (`check`, `completions`, `man`).
+        page: Option<String>,
+        /// Write every page into this directory instead.
+        #[arg(long, value_name = "DIR", conflicts_with = "page")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// `proviso check`.
@@ -75,9 +83,21 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub format: Option<Format>,
 
-    /// Write the chosen format to FILE; the terminal (stdout) gets the human view.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write a report to a file; stdout then gets the human view.
+    ///
+    /// `-o FILE` writes the `--format` chosen; `-o sarif=proviso.sarif`
+    /// names the format itself, so one run can write several
+    /// (`-o sarif=a.sarif -o junit=a.xml`); `-o -` means stdout.
+    #[arg(long, short, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
+
+    /// Judge only these clauses (repeatable; ids as in the agreement).
+    #[arg(long = "clause", value_name = "ID")]
+    pub clauses: Vec<String>,
+
+    /// Judge every clause but these (repeatable).
+    #[arg(long = "skip-clause", value_name = "ID")]
+    pub skip_clauses: Vec<String>,
 
     /// Also fail (exit 1) on contested clauses, should breaches, warnings
     /// and expired or stale waivers.
@@ -92,7 +112,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
 
-    /// Write this run's JSON report to FILE, for a later `--baseline`.
+    /// Write this run's JSON report to FILE, for a later `--baseline`; the
+    /// run then exits 0 once the file is written (the findings are
+    /// recorded, not judged), or 2 on invalid input.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
@@ -144,7 +166,19 @@ impl From<Format> for proviso::report::Format {
     }
 }
 
+/// A day as `YYYY-MM-DD`, exactly: `2024-6-1` is refused rather than
+/// guessed, as the agreement language refuses it.
 fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date such as 2026-01-31"))
+    let shaped = text.len() == 10
+        && text.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    shaped
+        .then(|| chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
+        .ok_or_else(|| format!("`{text}` is not a date written YYYY-MM-DD, such as 2026-01-31"))
 }

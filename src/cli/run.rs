@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Completions { shell } => super::generate::completions(shell),
-        Command::Man => super::generate::man(),
+        Command::Man { page, dir } => super::generate::man(page.as_deref(), dir.as_deref()),
     }
 }
 
@@ -46,7 +46,8 @@ struct Settings {
     root: PathBuf,
     topologies: Vec<PathBuf>,
     format: Format,
-    output: Option<PathBuf>,
+    /// Reports to write to files, each in its format.
+    outputs: Vec<(Format, PathBuf)>,
     strict: bool,
     waivers: Option<PathBuf>,
     baseline: Option<PathBuf>,
@@ -65,6 +66,8 @@ struct Run<'a> {
     warnings: Vec<Diagnostic>,
     notes: Vec<String>,
     timings: Timings,
+    /// Every clause id of the agreements read, before `--clause` filtered.
+    clause_ids: BTreeSet<String>,
 }
 
 fn check(args: &CheckArgs) -> Exit {
@@ -83,6 +86,7 @@ fn check(args: &CheckArgs) -> Exit {
         warnings: Vec::new(),
         notes: Vec::new(),
         timings: Timings::default(),
+        clause_ids: BTreeSet::new(),
         settings,
     };
     let scan = discover::Scan {
@@ -114,6 +118,9 @@ fn check(args: &CheckArgs) -> Exit {
     }
     progress.clear();
     run.nothing_found(&checked);
+    if !args.clauses.is_empty() || !args.skip_clauses.is_empty() {
+        run.unknown_clause_ids();
+    }
     run.gate();
     run.finish()
 }
@@ -166,7 +173,7 @@ fn settings(args: &CheckArgs) -> Result<Settings, Errors> {
         root,
         topologies,
         format,
-        output: args.output.clone().or_else(|| cfg(|c| c.output.clone())),
+        outputs: outputs(args, format, config.as_ref())?,
         strict: args.strict || config.as_ref().is_some_and(|c| c.strict),
         waivers: args.waivers.clone().or_else(|| cfg(|c| c.waivers.clone())),
         baseline: args
@@ -176,6 +183,42 @@ fn settings(args: &CheckArgs) -> Result<Settings, Errors> {
         ci: in_ci(),
         config,
     })
+}
+
+/// The files to write: each `-o [FORMAT=]FILE` (the format defaults to
+/// `--format`; `-o -` is stdout, so no file), else the configuration's
+/// `output`.
+fn outputs(
+    args: &CheckArgs,
+    format: Format,
+    config: Option<&Config>,
+) -> Result<Vec<(Format, PathBuf)>, Errors> {
+    let mut out = Vec::new();
+    for spec in &args.output {
+        let (f, file) = match spec.split_once('=') {
+            Some((name, file)) => match <Format as clap::ValueEnum>::from_str(name, true) {
+                Ok(f) => (f, file),
+                Err(_) => (format, spec.as_str()),
+            },
+            None => (format, spec.as_str()),
+        };
+        if file.is_empty() {
+            return Err(
+                Diagnostic::error(format!("`--output {spec}` names no file"))
+                    .help("write `-o FILE`, `-o FORMAT=FILE` or `-o -` for stdout")
+                    .into(),
+            );
+        }
+        if file != "-" {
+            out.push((f, PathBuf::from(file)));
+        }
+    }
+    if args.output.is_empty()
+        && let Some(file) = config.and_then(|c| c.output.clone())
+    {
+        out.push((format, file));
+    }
+    Ok(out)
 }
 
 /// Whether this is a CI run: `CI` set to anything but `false` or `0`
@@ -293,6 +336,32 @@ impl Run<'_> {
         }
     }
 
+    /// A `--clause` or `--skip-clause` id that no agreement of the run has
+    /// is an error (a typo would otherwise judge nothing, or everything).
+    fn unknown_clause_ids(&mut self) {
+        let known = &self.clause_ids;
+        if known.is_empty() {
+            return;
+        }
+        let mut errors = Vec::new();
+        for id in self.args.clauses.iter().chain(&self.args.skip_clauses) {
+            if !known.contains(id) {
+                let help = proviso::diag::suggest::help_line(id, known.iter().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        "use a clause id of the agreement, such as `4.2`".to_string()
+                    });
+                errors.push(
+                    Diagnostic::error(format!(
+                        "no agreement of this run has a clause `{}`",
+                        proviso::escape::display(id)
+                    ))
+                    .help(help),
+                );
+            }
+        }
+        self.errors.extend(errors);
+    }
+
     /// A directory or glob that held no topology is an error: a named
     /// path is always checked or the run fails.
     fn nothing_found(&mut self, checked: &[bool]) {
@@ -326,10 +395,21 @@ impl Run<'_> {
         };
         let max = self.args.max_input_size;
         let timings = &mut self.timings;
+        let (only, skip) = (&self.args.clauses, &self.args.skip_clauses);
+        let ids = &mut self.clause_ids;
         let agreement = self.agreements.entry(ag_path.clone()).or_insert_with(|| {
             let clock = Instant::now();
             let ag = proviso::input::read(&ag_path, max)
-                .and_then(|src| proviso::syntax::parse_agreement(&src));
+                .and_then(|src| proviso::syntax::parse_agreement(&src))
+                .map(|mut ag| {
+                    ids.extend(ag.clauses.iter().map(|c| c.id.node.clone()));
+                    // `--clause` and `--skip-clause`: judge part of it.
+                    ag.clauses.retain(|c| {
+                        let id = &c.id.node;
+                        (only.is_empty() || only.contains(id)) && !skip.contains(id)
+                    });
+                    ag
+                });
             timings.add(&ag_path, "agreement", clock.elapsed());
             ag
         });
@@ -496,6 +576,10 @@ impl Run<'_> {
             return Exit::Input;
         }
         emit(&mut anstream::stderr(), &err, color);
+        if self.args.write_baseline.is_some() {
+            // Recording the findings is the adoption step: it succeeds.
+            return Exit::Compliant;
+        }
         exit_code(&self.doc, self.settings.strict)
     }
 }
@@ -550,15 +634,14 @@ fn write_output(
     color: bool,
     err: &mut String,
 ) -> Result<(), String> {
-    let format = proviso::report::Format::from(settings.format);
     let strict = settings.strict;
-    let terminal = if settings.output.is_some() {
-        Format::Human
-    } else {
+    let terminal = if settings.outputs.is_empty() {
         settings.format
+    } else {
+        Format::Human
     };
-    if let Some(path) = &settings.output {
-        let text = proviso::report::render(format, doc, strict, false);
+    for (format, path) in &settings.outputs {
+        let text = proviso::report::render((*format).into(), doc, strict, false);
         std::fs::write(path, text).map_err(|e| write_error(path, &e))?;
     }
     if terminal == Format::Human && !warnings.is_empty() {

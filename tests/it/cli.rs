@@ -238,3 +238,150 @@ fn a_panic_is_an_internal_error_with_exit_3_and_one_line() {
     assert!(stderr.contains("please report it"), "{stderr}");
     assert!(!stderr.contains("backtrace"), "{stderr}");
 }
+
+#[test]
+fn a_date_not_written_yyyy_mm_dd_is_a_usage_error() {
+    let out = run(&[
+        "check",
+        "fixtures/topologies/azure-routed.yaml",
+        "--as-of",
+        "2024-6-1",
+    ]);
+    assert!(out.starts_with("exit: 2"), "{out}");
+    assert!(
+        out.contains("`2024-6-1` is not a date written YYYY-MM-DD"),
+        "{out}"
+    );
+}
+
+#[test]
+fn clause_and_skip_clause_judge_part_of_the_agreement() {
+    let ids = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "fixtures/topologies/frontier-on-aws.yaml",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = super::support::proviso()
+            .args(&args)
+            .output()
+            .expect("runs");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        doc["reports"][0]["verdicts"]
+            .as_array()
+            .expect("verdicts")
+            .iter()
+            .map(|v| v["clause"].as_str().expect("id").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&["--clause", "4.2", "--clause", "4.4"]), ["4.2", "4.4"]);
+    let all = ids(&[]);
+    let skipped = ids(&["--skip-clause", "4.2"]);
+    assert_eq!(skipped.len() + 1, all.len());
+    assert!(!skipped.contains(&"4.2".to_string()));
+    let out = run(&[
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--clause",
+        "4.22",
+    ]);
+    assert!(out.starts_with("exit: 2"), "{out}");
+    assert!(
+        out.contains("no agreement of this run has a clause `4.22`"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `4.2`?"), "{out}");
+}
+
+#[test]
+fn several_outputs_in_one_run_and_a_dash_for_stdout() {
+    let dir = super::support::temp_dir("outputs");
+    let sarif = dir.join("a.sarif");
+    let junit = dir.join("a.xml");
+    let out = run(&[
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "-o",
+        &format!("sarif={}", sarif.display()),
+        "-o",
+        &format!("junit={}", junit.display()),
+    ]);
+    assert!(out.starts_with("exit: 1"), "{out}");
+    assert!(
+        out.contains("clause 4.2"),
+        "stdout keeps the human view: {out}"
+    );
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
+            .expect("json");
+    assert_eq!(s["version"], "2.1.0");
+    assert!(
+        std::fs::read_to_string(&junit)
+            .expect("junit written")
+            .starts_with("<?xml")
+    );
+    let dash = run(&[
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "-o",
+        "-",
+    ]);
+    assert!(
+        dash.contains("--- stdout\n{"),
+        "`-o -` writes the format to stdout: {dash}"
+    );
+    assert!(
+        !std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("-")
+            .exists()
+    );
+}
+
+#[test]
+fn write_baseline_exits_0_once_the_findings_are_recorded() {
+    let dir = super::support::temp_dir("write-baseline");
+    let file = dir.join("baseline.json");
+    let out = run(&[
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--write-baseline",
+        &file.display().to_string(),
+    ]);
+    assert!(out.starts_with("exit: 0"), "{out}");
+    assert!(file.exists());
+}
+
+#[test]
+fn every_subcommand_has_a_man_page_with_its_flags() {
+    let check = run(&["man", "check"]);
+    assert!(check.contains(".TH proviso-check 1"), "{check}");
+    assert!(check.contains("strict"), "{check}");
+    assert!(check.contains("Exit status"), "{check}");
+    let main = run(&["man"]);
+    assert!(main.contains("proviso\\-check(1)"), "{main}");
+    let dir = super::support::temp_dir("man");
+    let out = run(&["man", "--dir", &dir.display().to_string()]);
+    assert!(out.starts_with("exit: 0"), "{out}");
+    for page in [
+        "proviso.1",
+        "proviso-check.1",
+        "proviso-completions.1",
+        "proviso-man.1",
+    ] {
+        assert!(dir.join(page).exists(), "{page}");
+    }
+}
