@@ -89,6 +89,63 @@ fn not_a_file(display: &str, meta: &std::fs::Metadata) -> Diagnostic {
     ))
 }
 
+/// One topology of a file, as the command line loads it.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Its name in reports: the file's path, or `doc.md#N` for the N-th
+    /// `proviso` block of a Markdown doc.
+    pub label: String,
+    /// The graph.
+    pub topology: crate::Topology,
+    /// Its `agreement:` key resolved against the file's directory (not
+    /// checked for existence or confinement: that is the caller's policy).
+    pub agreement: Option<PathBuf>,
+}
+
+/// Reads and loads every topology a file holds, as `proviso check FILE`
+/// does: YAML or JSON by extension (YAML otherwise), or each `proviso`
+/// block of a Markdown doc.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("proviso-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let file = dir.join("design.yaml");
+/// std::fs::write(&file, "agreement: deal.contract\nnodes:\n  app: {kind: client}\n").unwrap();
+/// let loaded = proviso::input::load_topologies(&file, proviso::input::DEFAULT_MAX_INPUT)?;
+/// assert_eq!(loaded[0].topology.nodes.len(), 1);
+/// assert_eq!(loaded[0].agreement.as_deref(), Some(dir.join("deal.contract").as_path()));
+/// # Ok::<(), proviso::Errors>(())
+/// ```
+pub fn load_topologies(path: &Path, max: u64) -> Result<Vec<Loaded>, Errors> {
+    let src = read(path, max)?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let resolve = |t: &crate::Topology| {
+        t.agreement
+            .as_ref()
+            .map(|(rel, _)| normalize(&dir.join(rel)))
+    };
+    let lower = src.path().to_ascii_lowercase();
+    if lower.ends_with(".md") || lower.ends_with(".markdown") {
+        let mut out = Vec::new();
+        for b in crate::topology::markdown::blocks(&src)? {
+            let topology = load::yaml(&b.source)?;
+            out.push(Loaded {
+                label: format!("{}#{}", src.path(), b.index),
+                agreement: resolve(&topology),
+                topology,
+            });
+        }
+        return Ok(out);
+    }
+    let kind = load::Kind::of_path(src.path()).unwrap_or(load::Kind::Yaml);
+    let topology = load::from_source(&src, kind)?;
+    Ok(vec![Loaded {
+        label: src.path().to_string(),
+        agreement: resolve(&topology),
+        topology,
+    }])
+}
+
 fn io_error(display: &str, e: &std::io::Error) -> Errors {
     let what = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),

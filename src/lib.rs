@@ -49,6 +49,9 @@ pub mod source;
 pub mod syntax;
 pub mod topology;
 
+/// A calendar day, as `--as-of` and the agreement's windows use it. This
+/// is chrono's `NaiveDate` (no time zone: clauses are in force by day),
+/// re-exported so that callers need not depend on chrono themselves.
 pub use chrono::NaiveDate as Date;
 pub use diag::{Diagnostic, Errors, Severity};
 pub use engine::Checked;

@@ -150,6 +150,8 @@ pub enum Format {
     Github,
     /// A Markdown report for a pull-request comment, with Mermaid diagrams.
     Markdown,
+    /// The compact verdict view: clause, verdict, binding, witness node ids (JSON, no locations).
+    Verdicts,
 }
 
 impl From<Format> for proviso::report::Format {
@@ -162,6 +164,7 @@ impl From<Format> for proviso::report::Format {
             Format::Junit => F::Junit,
             Format::Github => F::Github,
             Format::Markdown => F::Markdown,
+            Format::Verdicts => F::Verdicts,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod sarif;
 #[cfg(test)]
 mod testdoc;
+pub mod verdicts;
 
 use crate::diag::Diagnostic;
 
@@ -34,6 +35,8 @@ pub enum Format {
     Github,
     /// A Markdown report for a pull-request comment.
     Markdown,
+    /// The compact verdict view (JSON), without locations.
+    Verdicts,
 }
 
 /// The document in a format. `strict` matters to the formats that decide
@@ -46,6 +49,7 @@ pub fn render(format: Format, doc: &model::Document, strict: bool, color: bool) 
         Format::Junit => junit::render(doc, strict),
         Format::Github => github::render(doc),
         Format::Markdown => markdown::render(doc),
+        Format::Verdicts => verdicts::render(doc),
     }
 }
 

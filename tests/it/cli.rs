@@ -385,3 +385,20 @@ fn every_subcommand_has_a_man_page_with_its_flags() {
         assert!(dir.join(page).exists(), "{page}");
     }
 }
+
+#[test]
+fn the_verdicts_view_has_no_locations_so_a_json_twin_gives_the_same_one() {
+    let view = |path: &str| {
+        let out = super::support::proviso()
+            .args(["check", path, "--as-of", AS_OF, "--format", "verdicts"])
+            .output()
+            .expect("runs");
+        let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v[0]["topology"] = serde_json::Value::Null;
+        v
+    };
+    let yaml = view("fixtures/topologies/all-forms.yaml");
+    assert!(!yaml.to_string().contains("line"), "{yaml}");
+    assert!(yaml.to_string().contains("\"witnesses\":[["), "{yaml}");
+    assert_eq!(yaml, view("fixtures/json/all-forms.json"));
+}
