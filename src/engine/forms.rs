@@ -24,6 +24,31 @@ pub enum Offence {
     Node(u32),
 }
 
+/// The offences of one clause under one reading: the first ones kept as
+/// witnesses, and how many there are in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Offences {
+    /// The first offences (at most the cap), in file order of the offending node.
+    pub kept: Vec<Offence>,
+    /// How many offences there are, kept or not.
+    pub total: usize,
+}
+
+impl Offences {
+    /// The first `max` of `all`, counting the rest without keeping them.
+    fn first(all: impl Iterator<Item = Offence>, max: usize) -> Offences {
+        let mut kept = Vec::new();
+        let mut total = 0;
+        for o in all {
+            if total < max {
+                kept.push(o);
+            }
+            total += 1;
+        }
+        Offences { kept, total }
+    }
+}
+
 /// What a form needs from the topology.
 pub struct Ctx<'a> {
     /// The topology.
@@ -34,6 +59,8 @@ pub struct Ctx<'a> {
     pub defs: &'a Definitions,
     /// Searches already done for earlier clauses and readings.
     pub memo: Memo,
+    /// Most witnesses kept per clause and reading (`usize::MAX`: all).
+    pub max: usize,
 }
 
 /// One search, by everything its answer depends on.
@@ -57,7 +84,7 @@ struct Query {
 /// asking the same question at once may both search (with one answer).
 #[derive(Default)]
 pub struct Memo {
-    paths: Mutex<HashMap<Query, Vec<Offence>>>,
+    paths: Mutex<HashMap<Query, Offences>>,
     reach: Mutex<HashMap<(KindMask, FixedBitSet), FixedBitSet>>,
 }
 
@@ -79,7 +106,7 @@ impl Ctx<'_> {
         t: &FixedBitSet,
         w: Option<&FixedBitSet>,
         goal: Goal,
-    ) -> Vec<Offence> {
+    ) -> Offences {
         let query = Query {
             kinds: kinds.clone(),
             sources: s.clone(),
@@ -90,17 +117,18 @@ impl Ctx<'_> {
         if let Some(found) = lock(&self.memo.paths).get(&query) {
             return found.clone();
         }
-        let found: Vec<Offence> =
-            paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal)
-                .into_iter()
-                .map(Offence::Path)
-                .collect();
+        let (paths, total) =
+            paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal, self.max);
+        let found = Offences {
+            kept: paths.into_iter().map(Offence::Path).collect(),
+            total,
+        };
         lock(&self.memo.paths).insert(query, found.clone());
         found
     }
 
     /// Nodes of `subject` with no path to `to`: the offences of "every S has access to T".
-    fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Vec<Offence> {
+    fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Offences {
         let key = (kinds.clone(), to.clone());
         let cached = lock(&self.memo.reach).get(&key).cloned();
         let reach = cached.unwrap_or_else(|| {
@@ -108,16 +136,13 @@ impl Ctx<'_> {
             lock(&self.memo.reach).insert(key, reach.clone());
             reach
         });
-        subject
-            .ones()
-            .filter(|&i| !reach.contains(i))
-            .map(|i| Offence::Node(i as u32))
-            .collect()
+        let unreached = subject.ones().filter(|&i| !reach.contains(i));
+        Offences::first(unreached.map(|i| Offence::Node(i as u32)), self.max)
     }
 }
 
 /// The offences of `clause` under the reading that follows `kinds`.
-pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Vec<Offence> {
+pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Offences {
     let negated = clause.modal.node.negated;
     let all_edges = KindMask(None);
     match &clause.form {
@@ -158,18 +183,14 @@ pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Vec<Offence
         }
         Form::Hosted { subject, on } => {
             let (t, w) = (ctx.set(subject), ctx.set(on));
-            t.ones()
-                .filter(|&i| w.contains(i) == negated)
-                .map(|i| Offence::Node(i as u32))
-                .collect()
+            let off = t.ones().filter(|&i| w.contains(i) == negated);
+            Offences::first(off.map(|i| Offence::Node(i as u32)), ctx.max)
         }
         Form::Attribute { subject, predicate } => {
             let t = ctx.set(subject);
             let ok = select::satisfying(predicate, ctx.topo, &t);
-            t.ones()
-                .filter(|&i| ok.contains(i) == negated)
-                .map(|i| Offence::Node(i as u32))
-                .collect()
+            let off = t.ones().filter(|&i| ok.contains(i) == negated);
+            Offences::first(off.map(|i| Offence::Node(i as u32)), ctx.max)
         }
         Form::Stay { from, within, .. } => {
             let s = ctx.set(from);

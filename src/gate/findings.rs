@@ -76,8 +76,11 @@ pub fn visit(doc: &mut Document, mut f: impl FnMut(&FindingKey, &mut Witness)) {
 pub fn mark_accepted(doc: &mut Document) {
     for r in &mut doc.reports {
         for v in &mut r.verdicts {
-            v.accepted = deciding(v)
-                .is_some_and(|d| !d.witnesses.is_empty() && d.witnesses.iter().all(is_accepted));
+            v.accepted = deciding(v).is_some_and(|d| {
+                // Omitted witnesses were seen by no waiver and no
+                // baseline: a clause with some is never accepted.
+                d.omitted == 0 && !d.witnesses.is_empty() && d.witnesses.iter().all(is_accepted)
+            });
         }
     }
 }

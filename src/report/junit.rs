@@ -132,7 +132,7 @@ fn gated(name: &str, fails: bool, ty: &str, message: &str, text: String) -> Test
 /// `breached (spirit binds; must): 2 witnesses`, or for a contested clause
 /// which reading holds and which fails.
 fn headline(v: &ClauseVerdict) -> String {
-    let n = findings::deciding(v).map_or(0, |(_, r)| r.witnesses.len());
+    let n = findings::deciding(v).map_or(0, |(_, r)| r.witnesses.len() + r.omitted);
     let count = format!("{n} witness{}", if n == 1 { "" } else { "es" });
     match v.verdict {
         Verdict::Contested => format!(
@@ -169,6 +169,9 @@ fn witnesses(r: &Report, v: &ClauseVerdict) -> String {
         if let Some(a) = f.acceptance() {
             let _ = writeln!(text, "  {a}");
         }
+    }
+    if let Some((_, res)) = findings::deciding(v).filter(|(_, res)| res.omitted > 0) {
+        let _ = writeln!(text, "… {}", super::human::more_witnesses(res.omitted));
     }
     text
 }

@@ -96,7 +96,8 @@ pub struct BaselineSummary {
     /// Findings also in the baseline.
     pub unchanged: usize,
     /// Baseline findings whose clause and topology were checked but that
-    /// were not found again.
+    /// were not found again (and whose clause kept all its witnesses: one
+    /// with omitted witnesses may have omitted this one).
     pub fixed: Vec<FindingKey>,
     /// Baseline findings for a topology or clause not checked this run.
     pub stale: Vec<FindingKey>,
@@ -239,8 +240,18 @@ pub struct ReadingResult {
     pub holds: bool,
     /// The edge kinds this reading followed (empty: every kind).
     pub kinds: Vec<String>,
-    /// Why it fails: one witness per offending node.
+    /// Why it fails: one witness per offending node, for the first
+    /// offending nodes in file order (at most `--max-witnesses`).
     pub witnesses: Vec<Witness>,
+    /// How many more offending nodes there are, whose witnesses were not
+    /// kept; absent when 0. A waiver or a baseline cannot accept these, so
+    /// a reading with omitted witnesses is never accepted as a whole.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A counterexample: a path (two or more nodes) or a single node.

@@ -53,11 +53,13 @@ fn verdict(
             holds: witnesses.is_empty(),
             kinds: vec!["api".to_string()],
             witnesses,
+            omitted: 0,
         }),
         spirit: Some(ReadingResult {
             holds: true,
             kinds: vec!["api".to_string()],
             witnesses: Vec::new(),
+            omitted: 0,
         }),
         accepted,
     }

@@ -152,20 +152,31 @@ impl Builder {
         start..end.max(start)
     }
 
-    /// A span from an edge's first key (or the `{` just before it) to the
-    /// end of its line.
-    fn line_span_at(&self, pos: usize) -> Span {
-        let text = self.topo.source.text();
-        let mut start = pos.min(text.len());
-        let line = self.topo.source.line_range(start);
-        // Back up over `{` (YAML flow style) or `{"` (JSON).
-        let before = text[line.start..start].trim_end();
-        let before = before.strip_suffix('"').unwrap_or(before).trim_end();
-        if before.ends_with('{') {
-            start = line.start + before.len() - 1;
+    /// An edge's span: from the `{` before its first key (flow style and
+    /// JSON) or that key, to the end of the last key or `from`/`to`/`kind`
+    /// value read (`end`). Only the edge's own bytes are looked at: a span
+    /// that ran to the end of the line made every edge of a one-line
+    /// (minified) document scan the rest of the line, quadratic in all.
+    fn edge_span(&self, first: usize, end: usize) -> Span {
+        let bytes = self.topo.source.text().as_bytes();
+        let len = bytes.len();
+        let mut start = first.min(len);
+        // Back up over blanks, a `"` (JSON keys start after it) and blanks
+        // to a `{`; the blanks are this edge's, so each byte is seen once.
+        let blanks = |mut i: usize| {
+            while i > 0 && matches!(bytes[i - 1], b' ' | b'\t') {
+                i -= 1;
+            }
+            i
+        };
+        let mut i = blanks(start);
+        if i > 0 && bytes[i - 1] == b'"' {
+            i = blanks(i - 1);
         }
-        let end = line.start + text[line.clone()].trim_end().len();
-        start..end.max(start + 1).min(text.len().max(start))
+        if i > 0 && bytes[i - 1] == b'{' {
+            start = i - 1;
+        }
+        start..end.max(start + 1).min(len).max(start)
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -460,7 +471,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
                 b.context = None;
                 continue; // `- {}`: reported by the seed
             };
-            let span = b.line_span_at(pos);
+            let span = b.edge_span(pos, edge.end);
             let missing: Vec<&str> = [
                 ("from", edge.from.is_none()),
                 ("to", edge.to.is_none()),
@@ -504,7 +515,10 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
 /// One edge as read: its keys are kept as the loader gave them, so an
 /// edge whose nodes are known is added without copying its strings.
 struct RawEdge<K> {
+    /// The offset of the first key.
     first: Option<usize>,
+    /// The end of the last key or `from`/`to`/`kind` value read.
+    end: usize,
     from: Option<(K, Span)>,
     to: Option<(K, Span)>,
     kind: Option<(K, Span)>,
@@ -515,6 +529,7 @@ impl<K> Default for RawEdge<K> {
     fn default() -> Self {
         RawEdge {
             first: None,
+            end: 0,
             from: None,
             to: None,
             kind: None,
@@ -548,6 +563,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
             let pos = key.offset(&src);
             edge.first.get_or_insert(pos);
             let name = key.text(&src);
+            edge.end = edge.end.max(pos + name.len());
             let slot = match name {
                 "from" => Some(&mut edge.from),
                 "to" => Some(&mut edge.to),
@@ -558,6 +574,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
                 Some(slot) => {
                     let v = map.next_value::<K>()?;
                     let span = b.span_at(v.offset(&src), v.text(&src).len());
+                    edge.end = edge.end.max(span.end);
                     let dup = slot.is_some();
                     *slot = Some((v, span));
                     dup
