@@ -154,10 +154,10 @@ impl Builder {
 
     /// An edge's span: from the `{` before its first key (flow style and
     /// JSON) or that key, to the end of the last key or `from`/`to`/`kind`
-    /// value read (`end`). Only the edge's own bytes are looked at: a span
+    /// value read (`end`), and the `}` right after it if any. Only the edge's own bytes are looked at: a span
     /// that ran to the end of the line made every edge of a one-line
     /// (minified) document scan the rest of the line, quadratic in all.
-    fn edge_span(&self, first: usize, end: usize) -> Span {
+    fn edge_span(&self, first: usize, mut end: usize) -> Span {
         let bytes = self.topo.source.text().as_bytes();
         let len = bytes.len();
         let mut start = first.min(len);
@@ -175,6 +175,17 @@ impl Builder {
         }
         if i > 0 && bytes[i - 1] == b'{' {
             start = i - 1;
+            // And forward over a `"`, blanks and the `}` that closes it.
+            let mut j = end.min(len);
+            if bytes.get(j) == Some(&b'"') {
+                j += 1;
+            }
+            while j < len && matches!(bytes[j], b' ' | b'\t') {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'}') {
+                end = j + 1;
+            }
         }
         start..end.max(start + 1).min(len).max(start)
     }

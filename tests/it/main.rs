@@ -10,7 +10,8 @@
 //! - `bad`: the adversarial corpus, which must never crash or hang proviso;
 //! - `props`: property tests, random inputs that must never panic;
 //! - `formats`: SARIF, JUnit, GitHub and Markdown output, `--output`;
-//! - `gate`: discovery, Markdown docs, waivers, baselines, completions.
+//! - `gate`: discovery, Markdown docs, waivers, baselines, completions;
+//! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
 
 mod bad;
 mod cli;
@@ -19,5 +20,6 @@ mod errors;
 mod formats;
 mod gate;
 mod grammar;
+mod hostile;
 mod props;
 mod support;
