@@ -41,7 +41,10 @@ fn markdown(bytes: usize) -> String {
 fn chain(n: usize, pretty: bool) -> String {
     let nl = if pretty { "\n" } else { "" };
     let mut s = String::with_capacity(n * 90);
-    let _ = write!(s, "{{\"name\": \"chain of {n} models\",{nl}\"nodes\": {{{nl}");
+    let _ = write!(
+        s,
+        "{{\"name\": \"chain of {n} models\",{nl}\"nodes\": {{{nl}"
+    );
     s.push_str("\"c\": {\"kind\": \"client\"}");
     for i in 1..=n {
         let _ = write!(s, ",{nl}\"m{i}\": {{\"kind\": \"model\"}}");

@@ -122,7 +122,14 @@ fn a_markdown_doc_of_many_one_line_blocks() {
     }
     let path = temp_file("many-blocks.md", &doc);
     let run = run_limited(&[
-        "check", &path, "--agreement", AGREEMENT, "--as-of", AS_OF, "--format", "json",
+        "check",
+        &path,
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
     ]);
     assert_exit(&run, 1);
     let report = json(&run.stdout);
@@ -144,7 +151,14 @@ fn a_chain_of_20k_models_on_one_line_gives_a_small_report() {
     let path = temp_file("chain-20k.json", &one_line_json(n, false, "m"));
     let args = |format| {
         vec![
-            "check", &path, "--agreement", AGREEMENT, "--as-of", AS_OF, "--format", format,
+            "check",
+            &path,
+            "--agreement",
+            AGREEMENT,
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
         ]
         .into_iter()
         .map(str::to_string)
@@ -165,7 +179,10 @@ fn a_chain_of_20k_models_on_one_line_gives_a_small_report() {
     assert_eq!(letter["witnesses"].as_array().map(Vec::len), Some(10));
     assert_eq!(letter["omitted"], n - 10);
     // The first models in file order, each with its whole chain.
-    assert_eq!(letter["witnesses"][9]["nodes"].as_array().map(Vec::len), Some(11));
+    assert_eq!(
+        letter["witnesses"][9]["nodes"].as_array().map(Vec::len),
+        Some(11)
+    );
 
     let out = run("sarif");
     assert_exit(&out, 1);
@@ -173,10 +190,7 @@ fn a_chain_of_20k_models_on_one_line_gives_a_small_report() {
     let sarif = json(&out.stdout);
     let run0 = &sarif["runs"][0];
     assert_eq!(run0["results"].as_array().map(Vec::len), Some(10));
-    assert_eq!(
-        run0["results"][0]["properties"]["omittedWitnesses"],
-        n - 10
-    );
+    assert_eq!(run0["results"][0]["properties"]["omittedWitnesses"], n - 10);
     let notes = run0["invocations"][0]["toolExecutionNotifications"].to_string();
     assert!(
         notes.contains(&format!("and {} more witnesses", n - 10)),
@@ -215,7 +229,10 @@ fn a_long_line_of_edges_keeps_exact_columns() {
         let byte = text.find(&edge).expect("the edge is in the text");
         let column = text[..byte].chars().count() + 1;
         let at = &witnesses[k - 1]["location"];
-        assert_eq!((at["line"].as_u64(), at["column"].as_u64()), (Some(1), Some(column as u64)));
+        assert_eq!(
+            (at["line"].as_u64(), at["column"].as_u64()),
+            (Some(1), Some(column as u64))
+        );
     }
 }
 
