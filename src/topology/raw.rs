@@ -130,7 +130,12 @@ pub struct Builder {
     pending: Vec<PendingEdge>,
     nodes_read: bool,
     saw_nodes: bool,
+    /// Unknown node ids given a "did you mean" so far.
+    suggested: usize,
 }
+
+/// Most unknown node ids given a "did you mean" per file.
+const MAX_SUGGESTIONS: usize = 20;
 
 impl Builder {
     /// A builder for a topology read from `topo.source`.
@@ -143,6 +148,7 @@ impl Builder {
             pending: Vec::new(),
             nodes_read: false,
             saw_nodes: false,
+            suggested: 0,
         }
     }
 
@@ -236,9 +242,17 @@ impl Builder {
         if let Some(ix) = self.topo.node_index(id) {
             return Some(ix);
         }
-        let ids: Vec<&str> = self.topo.node_ids().collect();
-        let help = suggest::help_line(id, ids.iter().copied())
-            .unwrap_or_else(|| "add the node under `nodes:`, or fix the id".to_string());
+        // A suggestion compares the id with every node id: O(V) per
+        // unknown id, so only the first few get one (a file of many edges
+        // to unknown nodes would otherwise cost O(E·V)).
+        let suggestion = if self.suggested < MAX_SUGGESTIONS {
+            self.suggested += 1;
+            suggest::help_line(id, self.topo.node_ids())
+        } else {
+            None
+        };
+        let help =
+            suggestion.unwrap_or_else(|| "add the node under `nodes:`, or fix the id".to_string());
         let src = self.topo.source.clone();
         self.error(
             Diagnostic::error(format!("edge {role} unknown node `{id}`"))

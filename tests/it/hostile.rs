@@ -262,3 +262,28 @@ fn every_format_counts_the_witnesses_not_kept() {
     assert_eq!(letter["witnesses"].as_array().map(Vec::len), Some(50));
     assert!(letter.get("omitted").is_none());
 }
+
+#[test]
+fn many_edges_to_unknown_nodes_stay_linear() {
+    // 50k nodes and 50k edges to ids that are not nodes: each error is
+    // reported, but only the first few compare the id with every node id.
+    let n = 50_000;
+    let mut s = String::from("{\"nodes\": {\n");
+    for i in 1..=n {
+        let sep = if i == n { "" } else { "," };
+        s.push_str(&format!("\"node{i}\": {{\"kind\": \"model\"}}{sep}\n"));
+    }
+    s.push_str("},\n\"edges\": [\n");
+    for i in 1..=n {
+        let sep = if i == n { "" } else { "," };
+        s.push_str(&format!(
+            "{{\"from\": \"node{i}\", \"to\": \"nodd{i}\", \"kind\": \"api\"}}{sep}\n"
+        ));
+    }
+    s.push_str("]}\n");
+    let path = temp_file("unknown-50k.json", &s);
+    let run = run_limited(&["check", &path, "--agreement", AGREEMENT, "--load-only"]);
+    assert_exit(&run, 2);
+    assert_eq!(run.stderr.matches("error: edge to unknown node").count(), n);
+    assert_eq!(run.stderr.matches("did you mean").count(), 20);
+}
