@@ -64,7 +64,8 @@ row() {
     local t m
     t=$(tr ' ' '\n' <<<"${ts[$i]}" | grep . | median)
     m=$(tr ' ' '\n' <<<"${ms[$i]}" | grep . | median)
-    echo "| $label | ${names[$i]} | $t | $((${m//[^0-9]/0} / 1024)) | ${codes[$i]} | ${sizes[$i]} |"
+    [[ "$m" =~ ^[0-9]+$ ]] && m=$((m / 1024)) || m="n/a"
+    echo "| $label | ${names[$i]} | $t | $m | ${codes[$i]} | ${sizes[$i]} |"
   done
 }
 
