@@ -26,13 +26,6 @@ pub fn read(path: &Path, max: u64) -> Result<SourceRef, Errors> {
     Ok(Source::new(display, text))
 }
 
-/// [`read`] for a file the run did not choose itself (an agreement that a
-/// topology names): its messages locate it but never quote it.
-pub fn read_unquoted(path: &Path, max: u64) -> Result<SourceRef, Errors> {
-    let (display, text) = read_text(path, max)?;
-    Ok(Source::without_excerpts(display, text))
-}
-
 fn read_text(path: &Path, max: u64) -> Result<(String, String), Errors> {
     use std::io::Read as _;
     let display = display_path(path);

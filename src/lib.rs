@@ -73,7 +73,9 @@ pub fn load_topology(path: &str, text: &str) -> Result<Topology, Errors> {
     topology::load::yaml(&Source::new(path, text))
 }
 
-/// Judges every clause of `agreement` on `topology` as of a day.
+/// Judges every clause of `agreement` on `topology` as of a day, keeping
+/// [`engine::DEFAULT_MAX_WITNESSES`] witnesses per clause and reading (use
+/// [`engine::check`] with [`engine::Options`] to choose).
 pub fn check(agreement: &Agreement, topology: &Topology, as_of: Date) -> Checked {
-    engine::check(agreement, topology, &engine::Options { as_of })
+    engine::check(agreement, topology, &engine::Options::new(as_of))
 }

@@ -133,6 +133,21 @@ pub struct CheckArgs {
     /// Stop after reading and loading the files: report input errors only, check no clause.
     #[arg(long)]
     pub load_only: bool,
+
+    /// Most witnesses kept per clause and reading (0: all); every format
+    /// says how many more there are.
+    ///
+    /// The witnesses kept are those of the first offending nodes in file
+    /// order, so the choice is deterministic. The default, 10, is enough
+    /// to act on and bounds the report: a witness path can be as long as
+    /// the topology, so one clause on a chain of 2,000 nodes would
+    /// otherwise report about 2 million hops (a 1.4 GB JSON report, a
+    /// 2.2 GB SARIF run) and a hostile pull request could exhaust the CI
+    /// runner. A clause with omitted witnesses is never accepted by
+    /// waivers or a baseline, which cannot see them: raise the cap when
+    /// you keep a baseline of a large estate.
+    #[arg(long, value_name = "N", default_value_t = proviso::engine::DEFAULT_MAX_WITNESSES)]
+    pub max_witnesses: usize,
 }
 
 /// Output formats.

@@ -421,7 +421,11 @@ impl Run<'_> {
                 return;
             }
         };
-        let mut checked = proviso::check(agreement, &unit.topology, self.as_of);
+        let options = proviso::engine::Options {
+            as_of: self.as_of,
+            max_witnesses: self.args.max_witnesses,
+        };
+        let mut checked = proviso::engine::check(agreement, &unit.topology, &options);
         for (phase, took) in &checked.timings {
             self.timings.add(&unit.file, phase, *took);
         }

@@ -125,12 +125,7 @@ fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
         labels.push((p, true));
     }
     labels.extend(d.secondary.iter().map(|l| (l, false)));
-    // A file that is not one of the run's own inputs (an agreement a
-    // topology named, say) is located but never quoted: its lines could be
-    // anybody's secrets.
-    let (quoted, private): (Vec<_>, Vec<_>) =
-        labels.into_iter().partition(|(l, _)| l.source.excerpts());
-    let excerpts: Vec<(Excerpt, String, String, bool)> = quoted
+    let excerpts: Vec<(Excerpt, String, String, bool)> = labels
         .into_iter()
         .map(|(l, p)| {
             let path = escape::display(l.source.path()).into_owned();
@@ -153,20 +148,6 @@ fn render_one(d: &Diagnostic, renderer: &Renderer) -> String {
                 .annotation(kind.span(ex.span.clone()).label(text.as_str()))
         }));
     let mut report: Vec<Group<'_>> = vec![group];
-    let places: Vec<String> = private
-        .iter()
-        .map(|(l, _)| {
-            format!(
-                "at {} (not shown: not an input of this run)",
-                escape::display(&l.location().to_string())
-            )
-        })
-        .collect();
-    for place in &places {
-        report.push(Group::with_title(
-            Level::NOTE.secondary_title(place.as_str()),
-        ));
-    }
     let help = d.help.as_deref().map(escape::display);
     if let Some(help) = &help {
         report.push(Group::with_title(

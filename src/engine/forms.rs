@@ -32,10 +32,36 @@ pub enum Offence {
 /// What one reading of a clause found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Found {
-    /// One witness per offending node.
-    pub offences: Vec<Offence>,
+    /// The offending nodes: the first ones with their witnesses, and how
+    /// many in all.
+    pub offences: Offences,
     /// Every edge on some violating walk, in file order (path forms only).
     pub violating: Vec<u32>,
+}
+
+/// The offences of one clause under one reading: the first ones kept as
+/// witnesses, and how many there are in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Offences {
+    /// The first offences (at most the cap), in file order of the offending node.
+    pub kept: Vec<Offence>,
+    /// How many offences there are, kept or not.
+    pub total: usize,
+}
+
+impl Offences {
+    /// The first `max` of `all`, counting the rest without keeping them.
+    fn first(all: impl Iterator<Item = Offence>, max: usize) -> Offences {
+        let mut kept = Vec::new();
+        let mut total = 0;
+        for o in all {
+            if total < max {
+                kept.push(o);
+            }
+            total += 1;
+        }
+        Offences { kept, total }
+    }
 }
 
 /// What a form needs from the topology.
@@ -48,6 +74,8 @@ pub struct Ctx<'a> {
     pub defs: &'a Definitions,
     /// Searches already done for earlier clauses and readings.
     pub memo: Memo,
+    /// Most witnesses kept per clause and reading (`usize::MAX`: all).
+    pub max: usize,
 }
 
 /// One search, by everything its answer depends on.
@@ -104,20 +132,21 @@ impl Ctx<'_> {
         if let Some(found) = lock(&self.memo.paths).get(&query) {
             return found.clone();
         }
-        let edges = &self.topo.edges;
+        let (paths, total) =
+            paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal, self.max);
         let found = Found {
-            offences: paths::forward(self.graph, edges, kinds, s, t, w, goal)
-                .into_iter()
-                .map(Offence::Path)
-                .collect(),
-            violating: paths::violating_edges(self.graph, edges, kinds, s, t, w, goal),
+            offences: Offences {
+                kept: paths.into_iter().map(Offence::Path).collect(),
+                total,
+            },
+            violating: paths::violating_edges(self.graph, &self.topo.edges, kinds, s, t, w, goal),
         };
         lock(&self.memo.paths).insert(query, found.clone());
         found
     }
 
     /// Nodes of `subject` with no path to `to`: the offences of "every S has access to T".
-    fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Vec<Offence> {
+    fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Offences {
         let key = (kinds.clone(), to.clone());
         let cached = lock(&self.memo.reach).get(&key).cloned();
         let reach = cached.unwrap_or_else(|| {
@@ -125,11 +154,8 @@ impl Ctx<'_> {
             lock(&self.memo.reach).insert(key, reach.clone());
             reach
         });
-        subject
-            .ones()
-            .filter(|&i| !reach.contains(i))
-            .map(|i| Offence::Node(i as u32))
-            .collect()
+        let unreached = subject.ones().filter(|&i| !reach.contains(i));
+        Offences::first(unreached.map(|i| Offence::Node(i as u32)), self.max)
     }
 }
 
@@ -143,7 +169,7 @@ enum Question {
         w: Option<FixedBitSet>,
         goal: Goal,
     },
-    Nodes(Vec<Offence>),
+    Nodes(Offences),
 }
 
 /// What `clause` finds under the reading that follows `kinds`.
@@ -235,22 +261,14 @@ fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
         }
         Form::Hosted { subject, on } => {
             let (t, w) = (ctx.set(subject), ctx.set(on));
-            Question::Nodes(
-                t.ones()
-                    .filter(|&i| w.contains(i) == negated)
-                    .map(|i| Offence::Node(i as u32))
-                    .collect(),
-            )
+            let off = t.ones().filter(|&i| w.contains(i) == negated);
+            Question::Nodes(Offences::first(off.map(|i| Offence::Node(i as u32)), ctx.max))
         }
         Form::Attribute { subject, predicate } => {
             let t = ctx.set(subject);
             let ok = select::satisfying(predicate, ctx.topo, &t);
-            Question::Nodes(
-                t.ones()
-                    .filter(|&i| ok.contains(i) == negated)
-                    .map(|i| Offence::Node(i as u32))
-                    .collect(),
-            )
+            let off = t.ones().filter(|&i| ok.contains(i) == negated);
+            Question::Nodes(Offences::first(off.map(|i| Offence::Node(i as u32)), ctx.max))
         }
         Form::Stay { from, within, .. } => {
             let s = ctx.set(from);

@@ -18,6 +18,12 @@
 //! path on every run.
 //!
 //! [`can_reach`] is the reverse search for "every S has access to T".
+//!
+//! The search records, for each offending target, only the edge it was
+//! first reached by; paths are rebuilt from those parent links for the
+//! first `max` targets alone. A witness path can be as long as the graph,
+//! so rebuilding one per target would make a chain of n nodes cost O(n²)
+//! time and report size; capped, the work stays O(V+E + max·V).
 
 use std::collections::VecDeque;
 
@@ -48,8 +54,10 @@ pub struct Path {
 
 const NONE: u32 = u32::MAX;
 
-/// For each target reachable in violation of `goal`, one shortest path,
-/// ordered by target in file order.
+/// For each of the first `max` targets (in file order) reachable in
+/// violation of `goal`, one shortest path; and how many targets are
+/// reachable in violation in all.
+#[allow(clippy::too_many_arguments)]
 pub fn forward(
     graph: &Graph,
     edges: &[Edge],
@@ -58,7 +66,8 @@ pub fn forward(
     targets: &FixedBitSet,
     via: Option<&FixedBitSet>,
     goal: Goal,
-) -> Vec<Path> {
+    max: usize,
+) -> (Vec<Path>, usize) {
     let n = graph.len();
     // State s = 2 * node + passed.
     let mut seen = FixedBitSet::with_capacity(2 * n);
@@ -102,10 +111,12 @@ pub fn forward(
             }
         }
     }
-    arrival
+    let total = arrival.iter().filter(|a| a.0 != NONE).count();
+    let paths = arrival
         .iter()
         .enumerate()
         .filter(|(_, a)| a.0 != NONE)
+        .take(max)
         .map(|(t, &(e, state))| {
             let mut path = vec![e];
             let mut s = state;
@@ -119,7 +130,8 @@ pub fn forward(
                 edges: path,
             }
         })
-        .collect()
+        .collect();
+    (paths, total)
 }
 
 /// The nodes that have a path of at least one edge to some target.

@@ -104,8 +104,27 @@ pub fn apply(doc: &mut Document, baseline: &Baseline) {
         fixed: Vec::new(),
         stale: Vec::new(),
     };
+    // A node clause that kept only some witnesses may have omitted this
+    // one: it is not known to be fixed. (Path clauses list every
+    // violating edge, capped or not.)
+    let capped: BTreeSet<(&str, &str)> = doc
+        .reports
+        .iter()
+        .flat_map(|r| {
+            r.verdicts
+                .iter()
+                .filter(|v| {
+                    findings::deciding(v).is_some_and(|d| d.omitted > 0 && d.violating.is_empty())
+                })
+                .map(|v| (r.topology.as_str(), v.clause.as_str()))
+        })
+        .collect();
     for k in baseline.keys.difference(&current) {
-        if checked.contains(&(k.topology.as_str(), k.clause.as_str())) {
+        let at = (k.topology.as_str(), k.clause.as_str());
+        if capped.contains(&at) {
+            continue;
+        }
+        if checked.contains(&at) {
             summary.fixed.push(k.clone());
         } else {
             summary.stale.push(k.clone());

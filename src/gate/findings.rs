@@ -225,7 +225,13 @@ pub fn settle(doc: &mut Document) {
 pub fn mark_accepted(doc: &mut Document) {
     for r in &mut doc.reports {
         for v in &mut r.verdicts {
-            v.accepted = deciding(v).is_some_and(all_accepted);
+            v.accepted = deciding(v).is_some_and(|d| {
+                // Node clauses are judged by their witnesses, and omitted
+                // ones were seen by no waiver and no baseline: such a
+                // clause is never accepted. Path clauses list every
+                // violating edge, so the cap hides nothing from the gate.
+                (d.omitted == 0 || !d.violating.is_empty()) && all_accepted(d)
+            });
         }
     }
 }

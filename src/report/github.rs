@@ -21,6 +21,27 @@ pub fn render(doc: &Document) -> String {
     for f in findings::all(doc) {
         finding(&f, &mut out);
     }
+    // The witnesses the engine did not keep: one annotation per clause, on
+    // the clause, as severe as the clause's unaccepted findings.
+    for r in &doc.reports {
+        for v in &r.verdicts {
+            if let Some((_, res)) = findings::deciding(v).filter(|(_, res)| res.omitted > 0) {
+                let kind = match findings::verdict_severity(v) {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Note => "notice",
+                };
+                let title = format!("clause {} ({})", v.clause, v.verdict.as_str());
+                let msg = format!(
+                    "clause {} on `{}`: {}",
+                    findings::clause_label(v),
+                    r.topology,
+                    super::human::more_witnesses(res.omitted)
+                );
+                command(&mut out, kind, Some(&v.location), &title, &msg);
+            }
+        }
+    }
     for r in &doc.reports {
         for w in &r.warnings {
             let mut msg = w.message.clone();

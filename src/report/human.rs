@@ -20,9 +20,6 @@ use super::model::{
     Verdict, WaiverState, Witness,
 };
 
-/// Most witnesses listed per reading; the JSON report has them all.
-pub const MAX_WITNESSES: usize = 10;
-
 struct Paint {
     color: bool,
 }
@@ -290,14 +287,14 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
         let _ = writeln!(out, "  {label} {verb}{kinds}");
         return;
     }
-    let n = r.witnesses.len();
+    let n = r.witnesses.len() + r.omitted;
     let verb = if plural { "fail" } else { "fails" };
     let _ = writeln!(
         out,
         "  {label} {verb}{kinds}: {n} witness{}",
         if n == 1 { "" } else { "es" }
     );
-    for w in r.witnesses.iter().take(MAX_WITNESSES) {
+    for w in &r.witnesses {
         let _ = writeln!(out, "    {}{}", path_text(w), marks(w));
         let _ = writeln!(out, "      {} {}", p.dim("-->"), w.location);
         if let Some(n) = &w.waiver {
@@ -310,12 +307,8 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
             );
         }
     }
-    if n > MAX_WITNESSES {
-        let _ = writeln!(
-            out,
-            "    … and {} more (`--format json` lists them all)",
-            n - MAX_WITNESSES
-        );
+    if r.omitted > 0 {
+        let _ = writeln!(out, "    … {}", more_witnesses(r.omitted));
     }
     render_violating(r, p, out);
 }
@@ -341,6 +334,15 @@ fn render_violating(r: &ReadingResult, p: &Paint, out: &mut String) {
             e.location
         );
     }
+}
+
+/// `and 3 more witnesses (raise --max-witnesses to list them)`: what every
+/// format says about the witnesses the engine did not keep.
+pub fn more_witnesses(omitted: usize) -> String {
+    format!(
+        "and {omitted} more witness{} (raise --max-witnesses to list them)",
+        if omitted == 1 { "" } else { "es" }
+    )
 }
 
 /// ` [waived]`, ` [new]`, ` [unchanged]`: how the gate treats a witness.

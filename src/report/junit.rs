@@ -137,7 +137,7 @@ fn gated(name: &str, fails: bool, ty: &str, message: &str, text: String) -> Test
 /// `breached (spirit binds; must): 2 witnesses`, or for a contested clause
 /// which reading holds and which fails.
 fn headline(v: &ClauseVerdict) -> String {
-    let n = findings::deciding(v).map_or(0, |(_, r)| r.witnesses.len());
+    let n = findings::deciding(v).map_or(0, |(_, r)| r.witnesses.len() + r.omitted);
     let mut count = format!("{n} witness{}", if n == 1 { "" } else { "es" });
     if let Some(e) = findings::deciding(v).and_then(|(_, r)| findings::violating_count(r)) {
         count = format!("{count}, {e}");
@@ -184,6 +184,9 @@ fn witnesses(r: &Report, v: &ClauseVerdict) -> String {
             let e = findings::edge_text(&h.from, &h.kind, &h.to);
             let _ = writeln!(text, "  {e}: {}", h.location);
         }
+    }
+    if let Some((_, res)) = findings::deciding(v).filter(|(_, res)| res.omitted > 0) {
+        let _ = writeln!(text, "… {}", super::human::more_witnesses(res.omitted));
     }
     text
 }

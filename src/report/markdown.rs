@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::findings::{self, Finding};
-use super::human::{MAX_WITNESSES, path_text};
+use super::human::{more_witnesses, path_text};
 use super::model::{
     BaselineState, BaselineSummary, ClauseVerdict, Document, Report, Verdict, WaiverState, Witness,
 };
@@ -115,7 +115,7 @@ fn clause(r: &Report, v: &ClauseVerdict, out: &mut String) {
         (true, _) => " (all edges)".to_string(),
         (false, _) => format!(" ({})", text(&result.kinds.join(", "))),
     };
-    let n = result.witnesses.len();
+    let n = result.witnesses.len() + result.omitted;
     let lead = match v.verdict {
         Verdict::Contested => format!("{} holds, but {}", v.binding.label(), reading.label()),
         _ => reading.label().to_string(),
@@ -126,15 +126,11 @@ fn clause(r: &Report, v: &ClauseVerdict, out: &mut String) {
         capitalised(&lead),
         if n == 1 { "" } else { "es" }
     );
-    for f in findings::of_clause(r, v).take(MAX_WITNESSES) {
+    for f in findings::of_clause(r, v) {
         witness(&f, out);
     }
-    if n > MAX_WITNESSES {
-        let _ = writeln!(
-            out,
-            "\n… and {} more (`--format json` lists them all).",
-            n - MAX_WITNESSES
-        );
+    if result.omitted > 0 {
+        let _ = writeln!(out, "\n… {}.", more_witnesses(result.omitted));
     }
     if let Some(count) = findings::violating_count(result) {
         let _ = writeln!(

@@ -155,7 +155,8 @@ pub struct BaselineSummary {
     /// Findings also in the baseline.
     pub unchanged: usize,
     /// Baseline findings whose clause and topology were checked but that
-    /// were not found again.
+    /// were not found again (and whose clause kept all its witnesses: one
+    /// with omitted witnesses may have omitted this one).
     pub fixed: Vec<FindingKey>,
     /// Baseline findings for a topology or clause not checked this run.
     pub stale: Vec<FindingKey>,
@@ -325,12 +326,21 @@ pub struct ReadingResult {
     pub holds: bool,
     /// The edge kinds this reading followed (empty: every kind).
     pub kinds: Vec<String>,
-    /// Why it fails: one witness per offending node.
+    /// Why it fails: one witness per offending node, for the first
+    /// offending nodes in file order (at most `--max-witnesses`).
     pub witnesses: Vec<Witness>,
+    /// How many more offending nodes there are, whose witnesses were not
+    /// kept; absent when 0. Violating edges are always listed in full.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: usize,
     /// Every edge on some violating path, in file order (path clauses
     /// only; the findings a baseline compares).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violating: Vec<Violation>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// An edge that lies on some path breaking the clause.

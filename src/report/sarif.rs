@@ -350,6 +350,12 @@ fn result_properties(f: &Finding<'_>) -> PropertyBag {
             .additional_properties
             .insert("accepted".to_string(), json!(true));
     }
+    let omitted = findings::reading(v, f.reading).map_or(0, |res| res.omitted);
+    if omitted > 0 {
+        props
+            .additional_properties
+            .insert("omittedWitnesses".to_string(), json!(omitted));
+    }
     props
 }
 
@@ -365,6 +371,26 @@ fn invocation(doc: &Document) -> Invocation {
                 .build();
             n.locations = w.location.as_ref().map(|l| vec![location(l, None, None)]);
             notes.push(n);
+        }
+    }
+    // The witnesses the engine did not keep: one note per clause.
+    for r in &doc.reports {
+        for v in &r.verdicts {
+            if let Some((_, res)) = findings::deciding(v).filter(|(_, res)| res.omitted > 0) {
+                let text = format!(
+                    "clause {} on `{}`: {}",
+                    findings::clause_label(v),
+                    r.topology,
+                    super::human::more_witnesses(res.omitted)
+                );
+                notes.push(
+                    Notification::builder()
+                        .message(&sentence(&text))
+                        .level(json!("note"))
+                        .locations(vec![location(&v.location, None, None)])
+                        .build(),
+                );
+            }
         }
     }
     for w in &doc.waivers {

@@ -8,10 +8,13 @@
 //! Fences are found by pulldown-cmark, not by hand, so indented and tilde
 //! fences, fences inside lists and fence-like lines inside other blocks
 //! are read as CommonMark reads them. Each block is handed to the YAML
-//! loader as a [`Source`] whose path is the doc's and whose text is the
-//! whole doc with every line outside the block's body emptied (newlines
-//! kept): every line and column the loader and the engine report is then
-//! a line and column of the doc itself.
+//! loader as a [`Source`] whose path is the doc's, whose text is the
+//! block's body from the start of its first line (so columns are the
+//! doc's, fence indentation included) and which knows the doc line the
+//! body starts on: every line and column the loader and the engine report
+//! is then a line and column of the doc itself. A block holds only its own
+//! lines, so a doc of many blocks costs memory linear in its size (a copy
+//! of the whole doc per block made a 1 MB doc of one-line blocks abort).
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
@@ -23,7 +26,7 @@ use crate::source::{Source, SourceRef, Span};
 pub struct Block {
     /// 1-based, in doc order: the `2` of `docs/arch.md#2`.
     pub index: usize,
-    /// The doc with only this block's body left.
+    /// The block's body, located in the doc (see [`Source::part_of`]).
     pub source: SourceRef,
 }
 
@@ -122,26 +125,19 @@ fn block(
     };
     // The body starts at the beginning of its first line: the fence's
     // indentation is stripped from the text events but kept in the doc.
+    // It ends with the line its last text event ends on.
+    let text = doc.text();
     let start = doc.line_range(body.start).start;
+    let end = if text.as_bytes().get(body.end.wrapping_sub(1)) == Some(&b'\n') {
+        body.end
+    } else {
+        doc.line_range(body.end.saturating_sub(1)).end
+    };
+    let (first_line, _) = doc.line_col(start);
     Ok(Block {
         index,
-        source: Source::new(doc.path(), keep_only(doc.text(), start..body.end)),
+        source: Source::part_of(doc.path(), text.get(start..end).unwrap_or(""), first_line),
     })
-}
-
-/// The text with every line that does not start inside `keep` emptied.
-fn keep_only(text: &str, keep: Span) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        if keep.contains(&start) {
-            out.push_str(line);
-        } else if line.ends_with('\n') {
-            out.push('\n');
-        }
-        start += line.len();
-    }
-    out
 }
 
 #[cfg(test)]
@@ -165,7 +161,8 @@ mod tests {
         );
         let b = blocks(&doc).unwrap();
         assert_eq!(b.len(), 2);
-        assert_eq!(b[0].source.text(), "\n\n\nnodes: {}\n\n\n\n\n\n\n\n\n\n");
+        assert_eq!(b[0].source.text(), "nodes: {}\n");
+        assert_eq!(b[0].source.line_col(0), (4, 1));
         assert_eq!(b[1].index, 2);
         assert_eq!(
             b[1].source.line_col(b[1].source.text().find("a:").unwrap()),

@@ -130,7 +130,12 @@ pub struct Builder {
     pending: Vec<PendingEdge>,
     nodes_read: bool,
     saw_nodes: bool,
+    /// Unknown node ids given a "did you mean" so far.
+    suggested: usize,
 }
+
+/// Most unknown node ids given a "did you mean" per file.
+const MAX_SUGGESTIONS: usize = 20;
 
 impl Builder {
     /// A builder for a topology read from `topo.source`.
@@ -143,6 +148,7 @@ impl Builder {
             pending: Vec::new(),
             nodes_read: false,
             saw_nodes: false,
+            suggested: 0,
         }
     }
 
@@ -152,20 +158,42 @@ impl Builder {
         start..end.max(start)
     }
 
-    /// A span from an edge's first key (or the `{` just before it) to the
-    /// end of its line.
-    fn line_span_at(&self, pos: usize) -> Span {
-        let text = self.topo.source.text();
-        let mut start = pos.min(text.len());
-        let line = self.topo.source.line_range(start);
-        // Back up over `{` (YAML flow style) or `{"` (JSON).
-        let before = text[line.start..start].trim_end();
-        let before = before.strip_suffix('"').unwrap_or(before).trim_end();
-        if before.ends_with('{') {
-            start = line.start + before.len() - 1;
+    /// An edge's span: from the `{` before its first key (flow style and
+    /// JSON) or that key, to the end of the last key or `from`/`to`/`kind`
+    /// value read (`end`), and the `}` right after it if any. Only the edge's own bytes are looked at: a span
+    /// that ran to the end of the line made every edge of a one-line
+    /// (minified) document scan the rest of the line, quadratic in all.
+    fn edge_span(&self, first: usize, mut end: usize) -> Span {
+        let bytes = self.topo.source.text().as_bytes();
+        let len = bytes.len();
+        let mut start = first.min(len);
+        // Back up over blanks, a `"` (JSON keys start after it) and blanks
+        // to a `{`; the blanks are this edge's, so each byte is seen once.
+        let blanks = |mut i: usize| {
+            while i > 0 && matches!(bytes[i - 1], b' ' | b'\t') {
+                i -= 1;
+            }
+            i
+        };
+        let mut i = blanks(start);
+        if i > 0 && bytes[i - 1] == b'"' {
+            i = blanks(i - 1);
         }
-        let end = line.start + text[line.clone()].trim_end().len();
-        start..end.max(start + 1).min(text.len().max(start))
+        if i > 0 && bytes[i - 1] == b'{' {
+            start = i - 1;
+            // And forward over a `"`, blanks and the `}` that closes it.
+            let mut j = end.min(len);
+            if bytes.get(j) == Some(&b'"') {
+                j += 1;
+            }
+            while j < len && matches!(bytes[j], b' ' | b'\t') {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'}') {
+                end = j + 1;
+            }
+        }
+        start..end.max(start + 1).min(len).max(start)
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -238,9 +266,17 @@ impl Builder {
         if let Some(ix) = self.topo.node_index(id) {
             return Some(ix);
         }
-        let ids: Vec<&str> = self.topo.node_ids().collect();
-        let help = suggest::help_line(id, ids.iter().copied())
-            .unwrap_or_else(|| "add the node under `nodes:`, or fix the id".to_string());
+        // A suggestion compares the id with every node id: O(V) per
+        // unknown id, so only the first few get one (a file of many edges
+        // to unknown nodes would otherwise cost O(E·V)).
+        let suggestion = if self.suggested < MAX_SUGGESTIONS {
+            self.suggested += 1;
+            suggest::help_line(id, self.topo.node_ids())
+        } else {
+            None
+        };
+        let help =
+            suggestion.unwrap_or_else(|| "add the node under `nodes:`, or fix the id".to_string());
         let src = self.topo.source.clone();
         self.error(
             Diagnostic::error(format!("edge {role} unknown node `{id}`"))
@@ -489,7 +525,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
                 b.context = None;
                 continue; // `- {}`: reported by the seed
             };
-            let span = b.line_span_at(pos);
+            let span = b.edge_span(pos, edge.end);
             let missing: Vec<&str> = [
                 ("from", edge.from.is_none()),
                 ("to", edge.to.is_none()),
@@ -533,7 +569,10 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
 /// One edge as read: its keys are kept as the loader gave them, so an
 /// edge whose nodes are known is added without copying its strings.
 struct RawEdge<K> {
+    /// The offset of the first key.
     first: Option<usize>,
+    /// The end of the last key or `from`/`to`/`kind` value read.
+    end: usize,
     from: Option<(K, Span)>,
     to: Option<(K, Span)>,
     kind: Option<(K, Span)>,
@@ -544,6 +583,7 @@ impl<K> Default for RawEdge<K> {
     fn default() -> Self {
         RawEdge {
             first: None,
+            end: 0,
             from: None,
             to: None,
             kind: None,
@@ -578,6 +618,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
             edge.first.get_or_insert(pos);
             let name = key.text(&src);
             b.check_name("edge key", name, pos);
+            edge.end = edge.end.max(pos + name.len());
             let slot = match name {
                 "from" => Some(&mut edge.from),
                 "to" => Some(&mut edge.to),
@@ -591,6 +632,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
                     if name == "kind" {
                         b.check_name("edge kind", v.text(&src), span.start);
                     }
+                    edge.end = edge.end.max(span.end);
                     let dup = slot.is_some();
                     *slot = Some((v, span));
                     dup

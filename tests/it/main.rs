@@ -13,6 +13,7 @@
 //! - `gate`: discovery, Markdown docs, waivers, baselines, completions;
 //! - `security`: every attack of the threat model in docs/security.md,
 //!   each of which must fail safe.
+//! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
 
 mod bad;
 mod cli;
@@ -22,6 +23,7 @@ mod findings;
 mod formats;
 mod gate;
 mod grammar;
+mod hostile;
 mod props;
 mod security;
 mod support;
