@@ -262,13 +262,19 @@ fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
         Form::Hosted { subject, on } => {
             let (t, w) = (ctx.set(subject), ctx.set(on));
             let off = t.ones().filter(|&i| w.contains(i) == negated);
-            Question::Nodes(Offences::first(off.map(|i| Offence::Node(i as u32)), ctx.max))
+            Question::Nodes(Offences::first(
+                off.map(|i| Offence::Node(i as u32)),
+                ctx.max,
+            ))
         }
         Form::Attribute { subject, predicate } => {
             let t = ctx.set(subject);
             let ok = select::satisfying(predicate, ctx.topo, &t);
             let off = t.ones().filter(|&i| ok.contains(i) == negated);
-            Question::Nodes(Offences::first(off.map(|i| Offence::Node(i as u32)), ctx.max))
+            Question::Nodes(Offences::first(
+                off.map(|i| Offence::Node(i as u32)),
+                ctx.max,
+            ))
         }
         Form::Stay { from, within, .. } => {
             let s = ctx.set(from);

@@ -289,7 +289,12 @@ fn reading(found: Found, kinds: KindSet, topo: &Topology) -> ReadingResult {
     ReadingResult {
         holds: found.offences.total == 0,
         kinds: kinds.map(|k| k.into_iter().collect()).unwrap_or_default(),
-        witnesses: found.offences.kept.iter().map(|o| witness(o, topo)).collect(),
+        witnesses: found
+            .offences
+            .kept
+            .iter()
+            .map(|o| witness(o, topo))
+            .collect(),
         omitted: found.offences.total - found.offences.kept.len(),
         violating: found
             .violating

@@ -112,27 +112,36 @@ pub fn forward(
         }
     }
     let total = arrival.iter().filter(|a| a.0 != NONE).count();
-    let paths = arrival
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.0 != NONE)
-        .take(max)
-        .map(|(t, &(e, state))| {
-            let mut path = vec![e];
-            let mut s = state;
-            while parent_edge[s as usize] != NONE {
-                path.push(parent_edge[s as usize]);
-                s = parent_state[s as usize];
-            }
-            path.reverse();
-            Path {
-                target: t as u32,
-                edges: path,
-            }
-        })
-        .collect();
+    // However many witnesses are asked for (`--max-witnesses 0` is all),
+    // their hops together stay linear in the graph: a chain of n nodes
+    // would otherwise give n paths of up to n hops. Paths past the budget
+    // are counted as omitted, like those past `max`.
+    let budget = HOPS_PER_ELEMENT * (n + edges.len()) + 64;
+    let mut hops = 0;
+    let mut paths = Vec::new();
+    for (t, &(e, state)) in arrival.iter().enumerate().filter(|(_, a)| a.0 != NONE) {
+        if paths.len() >= max || hops >= budget {
+            break;
+        }
+        let mut path = vec![e];
+        let mut s = state;
+        while parent_edge[s as usize] != NONE {
+            path.push(parent_edge[s as usize]);
+            s = parent_state[s as usize];
+        }
+        path.reverse();
+        hops += path.len();
+        paths.push(Path {
+            target: t as u32,
+            edges: path,
+        });
+    }
     (paths, total)
 }
+
+/// The hops all witnesses of one reading may hold together, per node and
+/// edge of the graph.
+pub const HOPS_PER_ELEMENT: usize = 4;
 
 /// The nodes that have a path of at least one edge to some target.
 pub fn can_reach(

@@ -310,7 +310,23 @@ fn result_properties(f: &Finding<'_>) -> PropertyBag {
         ("spirit", reading(Reading::Spirit)),
         ("nodes", json!(f.witness.nodes)),
     ]);
+    // Every violating edge is listed once per clause and reading, on its
+    // first result: on every result, the log would grow with witnesses
+    // times edges (quadratic with `--max-witnesses 0`).
+    let first = |r: &&crate::report::model::ReadingResult| {
+        r.witnesses
+            .first()
+            .is_some_and(|w| std::ptr::eq(w, f.witness))
+    };
     if let Some(r) = findings::reading(v, f.reading).filter(|r| !r.violating.is_empty()) {
+        props
+            .additional_properties
+            .insert("violatingEdgeCount".to_string(), json!(r.violating.len()));
+    }
+    if let Some(r) = findings::reading(v, f.reading)
+        .filter(|r| !r.violating.is_empty())
+        .filter(first)
+    {
         let edges: Vec<Value> = r
             .violating
             .iter()
