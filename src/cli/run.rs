@@ -65,6 +65,9 @@ struct Run<'a> {
     warnings: Vec<Diagnostic>,
     notes: Vec<String>,
     timings: Timings,
+    /// Each checked topology's label and node ids, kept only when a
+    /// waiver file may need them (its witnesses are checked against them).
+    node_ids: Vec<(String, Vec<String>)>,
 }
 
 fn check(args: &CheckArgs) -> Exit {
@@ -83,6 +86,7 @@ fn check(args: &CheckArgs) -> Exit {
         warnings: Vec::new(),
         notes: Vec::new(),
         timings: Timings::default(),
+        node_ids: Vec::new(),
         settings,
     };
     let scan = discover::Scan {
@@ -345,6 +349,16 @@ impl Run<'_> {
         for (phase, took) in &checked.timings {
             self.timings.add(&unit.file, phase, *took);
         }
+        let waivable = self.settings.waivers.is_some()
+            || ag_path
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(DEFAULT_WAIVERS)
+                .is_file();
+        if waivable {
+            let ids = unit.topology.nodes.iter().map(|n| n.id.clone()).collect();
+            self.node_ids.push((unit.label.clone(), ids));
+        }
         checked.report.topology = unit.label;
         self.warnings.extend(checked.warnings);
         self.doc.reports.push(checked.report);
@@ -415,6 +429,22 @@ impl Run<'_> {
                 Err(e) => self.errors.extend(e.0),
             }
         }
+        let clauses = self
+            .agreements
+            .values()
+            .map(|a| {
+                a.as_ref()
+                    .ok()
+                    .map(|a| a.clauses.iter().map(|c| c.id.node.clone()))
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|each| each.into_iter().flatten().collect::<Vec<String>>())
+            .filter(|ids| !ids.is_empty());
+        let known = waivers::Known {
+            clauses,
+            topologies: std::mem::take(&mut self.node_ids),
+        };
+        self.errors.extend(waivers::check(&all, &known));
         waivers::apply(&mut self.doc, &all, self.as_of);
         if let Some(path) = &self.settings.baseline {
             match proviso::input::read(path, self.args.max_input_size)

@@ -107,7 +107,11 @@ impl Window {
     /// `2025-01-01 until 2026-01-01`, or `2025-01-01 onwards` without an end.
     pub fn describe(&self) -> String {
         match self.until {
-            Some(u) => format!("{} until {}", self.from.format("%Y-%m-%d"), u.format("%Y-%m-%d")),
+            Some(u) => format!(
+                "{} until {}",
+                self.from.format("%Y-%m-%d"),
+                u.format("%Y-%m-%d")
+            ),
             None => format!("{} onwards", self.from.format("%Y-%m-%d")),
         }
     }

@@ -238,13 +238,19 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     // A number is kept as written (`1.10`, `1e3`, `12345678901234567890`),
     // as YAML keeps it, not as serde_json re-prints its value.
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(number_text().unwrap_or_else(|| Str::Owned(v.to_string()))))
+        Ok(JsonScalar(
+            number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
+        ))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(number_text().unwrap_or_else(|| Str::Owned(v.to_string()))))
+        Ok(JsonScalar(
+            number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
+        ))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(number_text().unwrap_or_else(|| Str::Owned(v.to_string()))))
+        Ok(JsonScalar(
+            number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
+        ))
     }
 }
 

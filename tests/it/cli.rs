@@ -302,7 +302,10 @@ fn every_fixture_gives_the_same_report_from_its_json_twin() {
         let src = proviso::Source::new("topology", twin.clone());
         let json = proviso::topology::load::from_source(&src, proviso::topology::load::Kind::Json)
             .unwrap_or_else(|e| panic!("{e}\n{twin}"));
-        let (rel, _) = yaml.agreement.clone().expect("every fixture names its agreement");
+        let (rel, _) = yaml
+            .agreement
+            .clone()
+            .expect("every fixture names its agreement");
         let ag_path = path.parent().expect("a directory").join(rel);
         let ag_text = std::fs::read_to_string(&ag_path).expect("the agreement reads");
         let ag = proviso::parse_agreement("a.contract", &ag_text).unwrap_or_else(|e| panic!("{e}"));
@@ -327,12 +330,17 @@ fn null_and_booleans_mean_the_same_in_yaml_and_json() {
         Err(e) => (e.0[0].message.clone(), e.0[0].help.clone()),
     };
     assert_eq!(
-        message(proviso::load_topology("t.yaml", "nodes:\n  a: {kind: client, tls: null}\n")),
+        message(proviso::load_topology(
+            "t.yaml",
+            "nodes:\n  a: {kind: client, tls: null}\n"
+        )),
         message(json(r#"{"nodes": {"a": {"kind": "client", "tls": null}}}"#))
     );
     let value = |t: &proviso::Topology| {
         let tls = t.strings.get("tls").expect("`tls` is an attribute");
-        t.strings.resolve(t.nodes[0].attr(tls).expect("a has tls")).to_string()
+        t.strings
+            .resolve(t.nodes[0].attr(tls).expect("a has tls"))
+            .to_string()
     };
     for v in ["true", "false"] {
         let yaml = proviso::load_topology("t.yaml", &format!("nodes:\n  a: {{tls: {v}}}\n"))

@@ -580,7 +580,10 @@ fn windows(agreement: &str, day: &str) -> (Vec<Verdict>, Vec<String>) {
             format!("{}:{} {}", at.line, at.column, w.message)
         })
         .collect();
-    (report.verdicts.iter().map(|v| v.verdict).collect(), warnings)
+    (
+        report.verdicts.iter().map(|v| v.verdict).collect(),
+        warnings,
+    )
 }
 
 const TERM: &str = "agreement \"x\" effective 2025-01-01 until 2027-01-01\ndefine m as nodes\n";
@@ -601,7 +604,8 @@ fn a_clause_without_until_ends_with_the_term() {
 
 #[test]
 fn a_clause_until_after_the_term_ends_with_the_term() {
-    let ag = format!("{TERM}clause 1 effective 2026-01-01 until 2030-01-01: m must have kind = z\n");
+    let ag =
+        format!("{TERM}clause 1 effective 2026-01-01 until 2030-01-01: m must have kind = z\n");
     assert_eq!(windows(&ag, "2027-06-01").0, [Verdict::NotInForce]);
 }
 
@@ -613,7 +617,9 @@ fn a_clause_window_that_pokes_out_of_the_term_is_a_located_warning() {
     let (_, warnings) = windows(&ag, "2026-11-26");
     assert_eq!(
         warnings,
-        ["3:10 clause `1` is effective 2024-01-01 onwards, outside the agreement's term 2025-01-01 until 2027-01-01"]
+        [
+            "3:10 clause `1` is effective 2024-01-01 onwards, outside the agreement's term 2025-01-01 until 2027-01-01"
+        ]
     );
 }
 
@@ -624,7 +630,9 @@ fn an_agreement_whose_term_excludes_the_day_is_a_warning_and_judges_nothing() {
     assert_eq!(verdicts, [Verdict::NotInForce]);
     assert_eq!(
         warnings,
-        ["1:15 the agreement is not in force on 2027-03-01: its term is 2025-01-01 until 2027-01-01"]
+        [
+            "1:15 the agreement is not in force on 2027-03-01: its term is 2025-01-01 until 2027-01-01"
+        ]
     );
     assert!(windows(&ag, "2026-03-01").1.is_empty());
 }
