@@ -264,7 +264,7 @@ pub fn check(waivers: &[Waiver], known: &Known) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for w in waivers {
         if let Some(clauses) = &known.clauses
-            && !clauses.iter().any(|c| *c == w.clause)
+            && !clauses.contains(&w.clause)
         {
             let help = suggest::help_line(&w.clause, clauses.iter().map(String::as_str))
                 .unwrap_or_else(|| {
