@@ -350,3 +350,25 @@ fn null_and_booleans_mean_the_same_in_yaml_and_json() {
         assert_eq!((value(&yaml), value(&json)), (v.to_string(), v.to_string()));
     }
 }
+
+#[test]
+fn an_agreement_out_of_force_warns_and_fails_only_under_strict() {
+    // azure-openai.contract's term ends 2032-12-31 (exclusive).
+    let topo = "fixtures/topologies/azure-routed.yaml";
+    let out = run(&["check", topo, "--as-of", "2033-06-01"]);
+    assert!(
+        out.contains(
+            "the agreement is not in force on 2033-06-01: its term is 2019-07-22 until 2032-12-31"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("fixtures/contracts/azure-openai.contract:5:3"),
+        "{out}"
+    );
+    assert_eq!(exit_code(&["check", topo, "--as-of", "2033-06-01"]), 0);
+    assert_eq!(
+        exit_code(&["check", topo, "--as-of", "2033-06-01", "--strict"]),
+        1
+    );
+}
