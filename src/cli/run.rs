@@ -68,6 +68,9 @@ struct Run<'a> {
     timings: Timings,
     /// Every clause id of the agreements read, before `--clause` filtered.
     clause_ids: BTreeSet<String>,
+    /// Each checked topology's label and node ids, kept only when a
+    /// waiver file may need them (its witnesses are checked against them).
+    node_ids: Vec<(String, Vec<String>)>,
 }
 
 fn check(args: &CheckArgs) -> Exit {
@@ -87,6 +90,7 @@ fn check(args: &CheckArgs) -> Exit {
         notes: Vec::new(),
         timings: Timings::default(),
         clause_ids: BTreeSet::new(),
+        node_ids: Vec::new(),
         settings,
     };
     let scan = discover::Scan {
@@ -429,6 +433,16 @@ impl Run<'_> {
         for (phase, took) in &checked.timings {
             self.timings.add(&unit.file, phase, *took);
         }
+        let waivable = self.settings.waivers.is_some()
+            || ag_path
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(DEFAULT_WAIVERS)
+                .is_file();
+        if waivable {
+            let ids = unit.topology.nodes.iter().map(|n| n.id.clone()).collect();
+            self.node_ids.push((unit.label.clone(), ids));
+        }
         checked.report.topology = unit.label;
         self.warnings.extend(checked.warnings);
         self.doc.reports.push(checked.report);
@@ -499,6 +513,16 @@ impl Run<'_> {
                 Err(e) => self.errors.extend(e.0),
             }
         }
+        // Every clause id of the agreements read (before `--clause`
+        // filtered them), unless one failed to parse and its ids are unknown.
+        let all_parsed = self.agreements.values().all(Result::is_ok);
+        let clauses = (all_parsed && !self.clause_ids.is_empty())
+            .then(|| self.clause_ids.iter().cloned().collect::<Vec<String>>());
+        let known = waivers::Known {
+            clauses,
+            topologies: std::mem::take(&mut self.node_ids),
+        };
+        self.errors.extend(waivers::check(&all, &known));
         waivers::apply(&mut self.doc, &all, self.as_of);
         if let Some(path) = &self.settings.baseline {
             match proviso::input::read(path, self.args.max_input_size)

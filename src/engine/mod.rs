@@ -113,7 +113,7 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
     // The clauses overlap in time, so their sum is not the wall time.
     timings.push(("all clauses".to_string(), clock.elapsed()));
     let clock = Instant::now();
-    let warnings = warnings::collect(agreement, topology, &defs, &counts);
+    let warnings = warnings::collect(agreement, topology, &defs, &counts, options.as_of);
     timings.push(("warnings".to_string(), clock.elapsed()));
     let mut summary = Summary::default();
     for v in &verdicts {
@@ -195,8 +195,13 @@ fn judge(
     } else {
         Reading::Letter
     };
-    let window = clause.window.as_ref().or(ag.window.as_ref());
-    let in_force = window.is_none_or(|w| w.node.contains(opts.as_of));
+    // A clause is in force inside the agreement's term and its own window
+    // (a window that pokes out of the term is warned about, not obeyed).
+    let window = match (&clause.window, &ag.window) {
+        (Some(c), Some(a)) => Some(c.node.intersect(&a.node)),
+        (c, a) => c.as_ref().or(a.as_ref()).map(|w| w.node),
+    };
+    let in_force = window.is_none_or(|w| w.contains(opts.as_of));
     let (letter, spirit, remedy) = if in_force {
         let (lk, sk) = reading_kinds(&clause.form, counts);
         let lm = lk

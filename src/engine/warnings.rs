@@ -11,12 +11,13 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
+use chrono::NaiveDate;
 use fixedbitset::FixedBitSet;
 
 use super::kinds::CountsAs;
 use super::select::Definitions;
 use crate::diag::{Diagnostic, suggest};
-use crate::syntax::ast::{Agreement, Atom, Form, Predicate, SelBase, Selector};
+use crate::syntax::ast::{Agreement, Atom, Clause, Form, Predicate, SelBase, Selector};
 use crate::syntax::meaning::selectors;
 use crate::topology::{Sym, Topology};
 
@@ -26,10 +27,12 @@ pub fn collect(
     topo: &Topology,
     defs: &Definitions,
     counts: &CountsAs,
+    as_of: NaiveDate,
 ) -> Vec<Diagnostic> {
     let src = &ag.source;
     let facts = Facts::new(topo);
     let mut out = Vec::new();
+    term_warning(ag, as_of, &mut out);
     for def in &ag.definitions {
         if defs.get(&def.name.node).is_some_and(FixedBitSet::is_clear) {
             out.push(
@@ -59,6 +62,7 @@ pub fn collect(
         }
     }
     for clause in &ag.clauses {
+        window_warning(ag, clause, &mut out);
         for sel in selectors(&clause.form) {
             selector_warnings(sel, &facts, ag, &mut out);
         }
@@ -87,6 +91,74 @@ pub fn collect(
     }
     let _ = counts;
     out
+}
+
+/// An agreement whose term excludes `as_of` has no clause in force: the
+/// report would say "not in force" for every clause and pass, which is
+/// rarely what a gate means to do.
+fn term_warning(ag: &Agreement, as_of: NaiveDate, out: &mut Vec<Diagnostic>) {
+    let Some(term) = &ag.window else { return };
+    if ag.clauses.is_empty() || term.node.contains(as_of) {
+        return;
+    }
+    let day = as_of.format("%Y-%m-%d");
+    let label = if as_of < term.node.from {
+        "the term has not started"
+    } else {
+        "the term has ended"
+    };
+    out.push(
+        Diagnostic::warning(format!(
+            "the agreement is not in force on {day}: its term is {}",
+            term.node.describe()
+        ))
+        .at(&ag.source, term.span.clone(), label)
+        .help(format!(
+            "no clause is checked; pass `--as-of` a day inside the term, or check against the agreement in force on {day}"
+        )),
+    );
+}
+
+/// A clause window that starts before the agreement's term or runs past it:
+/// the clause is in force only inside the term, so part of what is written
+/// is not obeyed.
+fn window_warning(ag: &Agreement, clause: &Clause, out: &mut Vec<Diagnostic>) {
+    let (Some(own), Some(term)) = (&clause.window, &ag.window) else {
+        return;
+    };
+    let (w, t) = (own.node, term.node);
+    let early = w.from < t.from;
+    let late = match (w.until, t.until) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some(a), Some(b)) => a > b,
+    };
+    let label = match (early, late) {
+        (false, false) => return,
+        (true, false) => "starts before the agreement's term",
+        (false, true) => "runs past the agreement's term",
+        (true, true) => "starts before and runs past the agreement's term",
+    };
+    let both = w.intersect(&t);
+    let help = if both.until.is_some_and(|u| u <= both.from) {
+        "the windows do not overlap, so the clause is never in force; move its window inside the term, or extend the term".to_string()
+    } else {
+        format!(
+            "the clause is in force only {}; move its window inside the term, or extend the term",
+            both.describe()
+        )
+    };
+    out.push(
+        Diagnostic::warning(format!(
+            "clause `{}` is effective {}, outside the agreement's term {}",
+            clause.id.node,
+            w.describe(),
+            t.describe()
+        ))
+        .at(&ag.source, own.span.clone(), label)
+        .also(&ag.source, term.span.clone(), "the agreement's term")
+        .help(help),
+    );
 }
 
 fn kind_help(kind: &str, facts: &Facts) -> Option<String> {

@@ -40,6 +40,10 @@ pub fn parse(source: &SourceRef) -> Result<Baseline, Errors> {
             .to_string();
         let message = if message == "expected value" {
             "this is not JSON".to_string()
+        } else if message.contains("expected struct ") {
+            // serde_json names our Rust types (`struct Document`); say what
+            // the file should hold instead.
+            "expected a JSON object with `format_version` and `reports`".to_string()
         } else {
             message
         };

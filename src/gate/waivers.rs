@@ -20,6 +20,13 @@
 //! is not covered; with one node `witness: x`, the offending node `x` of a
 //! node clause. A witness path is marked waived when all its edges are.
 //!
+//! A waiver that cannot be right is an error, not a quiet no-op:
+//! `witness: null`, a reason or approver that is blank once invisible
+//! characters are removed, and, once the run's agreements and topologies
+//! are known ([`check`]), a clause id no agreement has or a witness node
+//! id no matching topology has (each with "did you mean"). A glob may
+//! start with `./`: topology paths are reported without it.
+//!
 //! A waiver is in force through its expiry day and expired from the day
 //! after. An expired waiver waives nothing and is reported; so is one that
 //! matched no finding (stale). The first waiver in file order that covers
@@ -63,6 +70,21 @@ pub struct Waiver {
     pub expires: NaiveDate,
     /// Where it is written.
     pub location: Location,
+    source: SourceRef,
+    clause_span: Span,
+    /// Where each witness node id is written.
+    witness_spans: Vec<Span>,
+}
+
+/// What a run checked, to check waivers against: the clause ids of its
+/// agreements (`None` when one failed to parse, so the ids are unknown)
+/// and each topology as reported, with its node ids.
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// The clause ids of every agreement used, if all parsed.
+    pub clauses: Option<Vec<String>>,
+    /// Each topology's path as reported and its node ids.
+    pub topologies: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Deserialize)]
@@ -76,8 +98,8 @@ struct RawFile {
 struct RawWaiver {
     clause: Spanned<String>,
     topology: Spanned<String>,
-    #[serde(default)]
-    witness: Option<Spanned<Witness>>,
+    #[serde(default, deserialize_with = "present")]
+    witness: Option<Spanned<Option<Witness>>>,
     reason: Spanned<String>,
     approved_by: Spanned<String>,
     expires: Spanned<String>,
@@ -88,6 +110,27 @@ struct RawWaiver {
 enum Witness {
     Node(String),
     Path(Vec<String>),
+}
+
+/// `Some` whenever the key is written, so `witness: null` is told apart
+/// from no `witness`.
+fn present<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Spanned<Option<Witness>>>, D::Error> {
+    Spanned::<Option<Witness>>::deserialize(d).map(Some)
+}
+
+/// Whether a text is empty once whitespace and invisible characters
+/// (zero-width spaces and joiners, byte-order marks, soft hyphens) are
+/// removed.
+fn blank(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            )
+    })
 }
 
 /// Parses a waiver file.
@@ -115,7 +158,9 @@ pub fn parse(source: &SourceRef) -> Result<Vec<Waiver>, Errors> {
 fn waiver(source: &SourceRef, w: Spanned<RawWaiver>) -> Result<Waiver, Diagnostic> {
     let location = source.location(&span(source, &w.referenced, 1));
     let w = w.value;
-    let glob = GlobBuilder::new(&w.topology.value)
+    // Topology paths are reported without `./`, so a glob need not have it.
+    let pattern = w.topology.value.trim_start_matches("./");
+    let glob = GlobBuilder::new(pattern)
         .literal_separator(true)
         .build()
         .map_err(|e| {
@@ -138,15 +183,24 @@ fn waiver(source: &SourceRef, w: Spanned<RawWaiver>) -> Result<Waiver, Diagnosti
             "expected YYYY-MM-DD",
         )
     })?;
-    let witness = match w.witness.map(|s| (s.value, s.referenced)) {
-        None => Vec::new(),
-        Some((Witness::Node(n), _)) => vec![n],
-        Some((Witness::Path(p), at)) if p.is_empty() => {
+    let (witness, witness_at) = match w.witness.map(|s| (s.value, s.referenced)) {
+        None => (Vec::new(), None),
+        Some((None, at)) => {
+            return Err(Diagnostic::error("`witness: null` would waive every witness of the clause")
+                .at(source, span(source, &at, 1), "here")
+                .help("name the node ids of the path, such as `[app, gateway, model]`, or remove `witness` to cover every finding of the clause"));
+        }
+        Some((Some(Witness::Node(n)), at)) => (vec![n], Some(at)),
+        Some((Some(Witness::Path(p)), at)) if p.is_empty() => {
             return Err(Diagnostic::error("the witness is an empty list")
                 .at(source, span(source, &at, 1), "here")
                 .help("name the node ids of the path, such as `[app, gateway, model]`, or remove `witness` to cover every witness of the clause"));
         }
-        Some((Witness::Path(p), _)) => p,
+        Some((Some(Witness::Path(p)), at)) => (p, Some(at)),
+    };
+    let witness_spans = match witness_at {
+        Some(at) => ids_spans(source, &at, &witness),
+        None => Vec::new(),
     };
     for (field, s) in [("reason", &w.reason), ("approved_by", &w.approved_by)] {
         if s.value.trim().is_empty() {
@@ -154,7 +208,15 @@ fn waiver(source: &SourceRef, w: Spanned<RawWaiver>) -> Result<Waiver, Diagnosti
                 .at(source, value_span(source, s), "here")
                 .help("every waiver says why it is accepted and who approved it"));
         }
+        if blank(&s.value) {
+            return Err(Diagnostic::error(format!(
+                "`{field}` holds only invisible characters"
+            ))
+            .at(source, value_span(source, s), "blank once zero-width characters are removed")
+            .help("every waiver says, in visible words, why it is accepted and who approved it"));
+        }
     }
+    let clause_span = value_span(source, &w.clause);
     Ok(Waiver {
         clause: w.clause.value,
         topology: w.topology.value,
@@ -164,7 +226,102 @@ fn waiver(source: &SourceRef, w: Spanned<RawWaiver>) -> Result<Waiver, Diagnosti
         approved_by: w.approved_by.value,
         expires,
         location,
+        source: source.clone(),
+        clause_span,
+        witness_spans,
     })
+}
+
+/// Where each witness id is written: searched for in order from the
+/// witness's start (a plain or quoted id in a flow or block list).
+fn ids_spans(source: &SourceRef, at: &serde_saphyr::Location, ids: &[String]) -> Vec<Span> {
+    let text = source.text();
+    let mut from = source.offset(at.line() as usize, at.column() as usize);
+    ids.iter()
+        .map(|id| {
+            let found = text
+                .get(from..)
+                .and_then(|rest| rest.find(id.as_str()))
+                .map(|i| from + i);
+            match found {
+                Some(start) if !id.is_empty() => {
+                    from = start + id.len();
+                    start..from
+                }
+                _ => {
+                    let end = (from + 1).min(text.len());
+                    from.min(end)..end
+                }
+            }
+        })
+        .collect()
+}
+
+/// The waivers that cannot be right for this run: a clause id that no
+/// agreement of the run has, or a witness node id that no topology the
+/// waiver's glob matches has; each error says the nearest known id.
+pub fn check(waivers: &[Waiver], known: &Known) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for w in waivers {
+        if let Some(clauses) = &known.clauses
+            && !clauses.contains(&w.clause)
+        {
+            let help = suggest::help_line(&w.clause, clauses.iter().map(String::as_str))
+                .unwrap_or_else(|| {
+                    let ids: Vec<&str> = clauses.iter().map(String::as_str).collect();
+                    format!(
+                        "the clauses of the agreements used are {}",
+                        suggest::list(&ids, 8)
+                    )
+                });
+            out.push(
+                Diagnostic::error(format!(
+                    "unknown clause `{}` in a waiver",
+                    crate::escape::display(&w.clause)
+                ))
+                .at(
+                    &w.source,
+                    w.clause_span.clone(),
+                    "no agreement in this run has this clause",
+                )
+                .help(help),
+            );
+        }
+        let matched: Vec<&(String, Vec<String>)> = known
+            .topologies
+            .iter()
+            .filter(|(t, _)| covers_topology(w, t))
+            .collect();
+        if matched.is_empty() {
+            continue;
+        }
+        for (id, at) in w.witness.iter().zip(&w.witness_spans) {
+            if matched.iter().any(|(_, ids)| ids.contains(id)) {
+                continue;
+            }
+            let names: Vec<&str> = matched
+                .iter()
+                .flat_map(|(_, ids)| ids.iter().map(String::as_str))
+                .collect();
+            let shown: Vec<&str> = matched.iter().map(|(t, _)| t.as_str()).collect();
+            let help = suggest::help_line(id, names.iter().copied()).unwrap_or_else(|| {
+                "a witness names node ids of the topologies its glob matches".to_string()
+            });
+            out.push(
+                Diagnostic::error(format!(
+                    "unknown node `{}` in a waiver's witness",
+                    crate::escape::display(id)
+                ))
+                .at(
+                    &w.source,
+                    at.clone(),
+                    format!("not a node of {}", suggest::list(&shown, 3)),
+                )
+                .help(help),
+            );
+        }
+    }
+    out
 }
 
 fn span(source: &SourceRef, at: &serde_saphyr::Location, len: usize) -> Span {
@@ -183,7 +340,10 @@ fn parse_error(source: &SourceRef, e: &serde_saphyr::Error) -> Errors {
     let raw = serde_saphyr::DefaultMessageFormatter
         .format_message(e.without_snippet())
         .to_string();
-    let (message, help) = translate(&raw);
+    let (message, help) = match crate::topology::load::limits(e.without_snippet()) {
+        Some(known) => known,
+        None => translate(&raw),
+    };
     // An unknown key is underlined whole.
     let len = message
         .strip_prefix("unknown key `")
@@ -242,6 +402,7 @@ fn translate(raw: &str) -> (String, Option<String>) {
 /// Whether a waiver covers topology `topo` (as reported; a Markdown
 /// block `doc.md#2` is also covered by a glob matching `doc.md`).
 fn covers_topology(w: &Waiver, topo: &str) -> bool {
+    let topo = topo.trim_start_matches("./");
     w.glob.is_match(topo)
         || topo
             .rsplit_once('#')

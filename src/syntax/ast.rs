@@ -66,7 +66,8 @@ pub struct Agreement {
     pub title: Option<Node<String>>,
     /// The parties from the header.
     pub parties: Vec<Name>,
-    /// The header's effective window, applied to clauses without their own.
+    /// The header's effective window: the agreement's term. A clause is in
+    /// force only inside it, and inside its own window if it has one.
     pub window: Option<Node<Window>>,
     /// `define NAME as SELECTOR`, in file order.
     pub definitions: Vec<Definition>,
@@ -89,6 +90,30 @@ impl Window {
     /// Whether the window includes `day`.
     pub fn contains(&self, day: NaiveDate) -> bool {
         self.from <= day && self.until.is_none_or(|u| day < u)
+    }
+
+    /// The days in both windows (possibly none: `from >= until`).
+    pub fn intersect(&self, other: &Window) -> Window {
+        let until = match (self.until, other.until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Window {
+            from: self.from.max(other.from),
+            until,
+        }
+    }
+
+    /// `2025-01-01 until 2026-01-01`, or `2025-01-01 onwards` without an end.
+    pub fn describe(&self) -> String {
+        match self.until {
+            Some(u) => format!(
+                "{} until {}",
+                self.from.format("%Y-%m-%d"),
+                u.format("%Y-%m-%d")
+            ),
+            None => format!("{} onwards", self.from.format("%Y-%m-%d")),
+        }
     }
 }
 

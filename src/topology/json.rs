@@ -97,6 +97,25 @@ fn scanned_offset() -> usize {
     start
 }
 
+/// The source range of the number just read: the first number literal
+/// after the cursor (which is just past the attribute's key, so only `":`
+/// and whitespace lie between). A few bytes of scanning per number, and
+/// nothing for strings, so the loader stays one pass.
+fn number_text() -> Option<Str> {
+    let source = SOURCE.with(|s| s.borrow().clone())?;
+    let bytes = source.text().as_bytes();
+    let mut i = CURSOR.with(Cell::get);
+    while i < bytes.len() && !matches!(bytes[i], b'-' | b'0'..=b'9') {
+        i += 1;
+    }
+    let start = i;
+    while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+        i += 1;
+    }
+    CURSOR.with(|c| c.set(i));
+    (i > start).then_some(Str::Borrowed(start, i))
+}
+
 /// A string as read: a range of the source when serde_json borrowed it
 /// (no escapes: nearly every key and value), else its unescaped copy.
 enum Str {
@@ -216,14 +235,22 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonScalar, E> {
         Ok(JsonScalar(Str::Owned(v.to_string())))
     }
+    // A number is kept as written (`1.10`, `1e3`, `12345678901234567890`),
+    // as YAML keeps it, not as serde_json re-prints its value.
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(Str::Owned(v.to_string())))
+        Ok(JsonScalar(
+            number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
+        ))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(Str::Owned(v.to_string())))
+        Ok(JsonScalar(
+            number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
+        ))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(Str::Owned(v.to_string())))
+        Ok(JsonScalar(
+            number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
+        ))
     }
 }
 
@@ -235,7 +262,12 @@ fn parser_error(source: &SourceRef, e: &serde_json::Error, context: Option<&str>
         None => &raw[..],
     };
     let (message, help) = translate(raw);
-    let d = Diagnostic::error(load::with_context(message, context)).maybe_help(help);
+    let message = match context {
+        // As the YAML loader says it, with what was being read.
+        Some(ctx) if message == MISSING => format!("{message} in {ctx}"),
+        _ => load::with_context(message, context),
+    };
+    let d = Diagnostic::error(message).maybe_help(help);
     if e.line() == 0 {
         return d;
     }
@@ -253,8 +285,17 @@ fn parser_error(source: &SourceRef, e: &serde_json::Error, context: Option<&str>
     d.at(source, start..end, "here")
 }
 
+/// A `null` value: the YAML loader's words for `key: null` or `key:`.
+const MISSING: &str = "a value is missing";
+
 /// Maps serde_json's messages to ours; unknown ones pass through.
 fn translate(raw: &str) -> (String, Option<String>) {
+    if raw.starts_with("invalid type: null") {
+        return (
+            MISSING.into(),
+            Some("give a value, such as `region: eastus`, or remove the key".into()),
+        );
+    }
     if raw.starts_with("EOF while parsing") {
         return ("the file ends too early".into(), None);
     }

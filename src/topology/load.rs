@@ -86,7 +86,14 @@ fn parser_error(source: &SourceRef, e: &serde_saphyr::Error, context: Option<&st
     let raw = serde_saphyr::DefaultMessageFormatter
         .format_message(e.without_snippet())
         .to_string();
-    let (message, help, about_a_value) = translate(&raw);
+    let (message, help, about_a_value) = match translate(&raw) {
+        // Not known by its text: maybe by its kind.
+        (m, None, false) if m == raw => match limits(e.without_snippet()) {
+            Some((message, help)) => (message, help, false),
+            None => (m, None, false),
+        },
+        known => known,
+    };
     // Only a value of the wrong kind is about the key being read; a syntax
     // error is about the text at its location, whatever was being read.
     let message = match context {
@@ -112,6 +119,55 @@ pub(super) fn with_context(message: String, context: Option<&str>) -> String {
             format!("{message} in {ctx}")
         }
         _ => message,
+    }
+}
+
+/// serde-saphyr's errors whose default messages speak of its own types
+/// (`budget breached: Nodes { nodes: 250001 }`, `set DuplicateKeyPolicy in
+/// Options`), in our words, with help; `None` for the others. Shared by
+/// every YAML reader (topologies, waivers).
+pub(crate) fn limits(e: &serde_saphyr::Error) -> Option<(String, Option<String>)> {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let some = |m: String, h: &str| Some((m, Some(h.to_string())));
+    match e {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            B::Nodes { .. } | B::Events { .. } => some(
+                "the YAML holds or expands to more values than proviso reads from one file".into(),
+                "split the file, or write values out instead of repeating anchors with `*alias`",
+            ),
+            B::Aliases { .. } | B::Anchors { .. } | B::AliasAnchorRatio { .. } => some(
+                "the YAML uses too many anchors or aliases (`&name`, `*name`)".into(),
+                "write the values out instead of repeating anchors with `*alias`",
+            ),
+            B::Depth { .. } => some(
+                "the YAML is nested too deeply".into(),
+                "a topology nests three levels: `nodes`, a node, its attributes",
+            ),
+            B::Documents { .. } => some(
+                "the file holds more than one YAML document".into(),
+                "remove the `---` and what follows, or put each in its own file",
+            ),
+            B::ScalarBytes { .. } => some(
+                "the YAML's values are longer in total than proviso reads from one file".into(),
+                "split the file",
+            ),
+            _ => some(
+                "the YAML is larger or more repetitive than proviso reads from one file".into(),
+                "split the file, or write values out instead of repeating anchors with `*alias`",
+            ),
+        },
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => some(
+            match key {
+                Some(k) => format!("the key `{}` is given twice", crate::escape::display(k)),
+                None => "a key is given twice".into(),
+            },
+            "keep one of them",
+        ),
+        serde_saphyr::Error::UnknownAnchor { .. } => some(
+            "an alias (`*name`) names no anchor (`&name`) above it".into(),
+            "define the anchor before the alias, or write the value out",
+        ),
+        _ => None,
     }
 }
 

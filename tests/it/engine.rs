@@ -565,6 +565,78 @@ fn the_header_window_applies_to_clauses_without_one() {
     );
 }
 
+/// Checks `agreement` (a header and clauses, no prelude) against one model
+/// on `day`: each clause's verdict and the warnings as `line:col message`.
+fn windows(agreement: &str, day: &str) -> (Vec<Verdict>, Vec<String>) {
+    let ag = proviso::parse_agreement("t", agreement).expect("parses");
+    let t = proviso::load_topology("t", "nodes: {m: {kind: model}}").expect("loads");
+    let d = proviso::Date::parse_from_str(day, "%Y-%m-%d").expect("date");
+    let report = proviso::check(&ag, &t, d).report;
+    let warnings = report
+        .warnings
+        .iter()
+        .map(|w| {
+            let at = w.location.as_ref().expect("located");
+            format!("{}:{} {}", at.line, at.column, w.message)
+        })
+        .collect();
+    (
+        report.verdicts.iter().map(|v| v.verdict).collect(),
+        warnings,
+    )
+}
+
+const TERM: &str = "agreement \"x\" effective 2025-01-01 until 2027-01-01\ndefine m as nodes\n";
+
+#[test]
+fn a_clause_that_starts_before_the_term_is_in_force_only_from_the_term_start() {
+    let ag = format!("{TERM}clause 1 effective 2024-01-01: m must have kind = z\n");
+    assert_eq!(windows(&ag, "2024-06-01").0, [Verdict::NotInForce]);
+    assert_eq!(windows(&ag, "2025-01-01").0, [Verdict::Breached]);
+}
+
+#[test]
+fn a_clause_without_until_ends_with_the_term() {
+    let ag = format!("{TERM}clause 1 effective 2026-01-01: m must have kind = z\n");
+    assert_eq!(windows(&ag, "2026-12-31").0, [Verdict::Breached]);
+    assert_eq!(windows(&ag, "2027-01-01").0, [Verdict::NotInForce]);
+}
+
+#[test]
+fn a_clause_until_after_the_term_ends_with_the_term() {
+    let ag =
+        format!("{TERM}clause 1 effective 2026-01-01 until 2030-01-01: m must have kind = z\n");
+    assert_eq!(windows(&ag, "2027-06-01").0, [Verdict::NotInForce]);
+}
+
+#[test]
+fn a_clause_window_that_pokes_out_of_the_term_is_a_located_warning() {
+    let ag = format!(
+        "{TERM}clause 1 effective 2024-01-01: m must have kind = z\nclause 2 effective 2025-06-01 until 2026-01-01: m must have kind = z\n"
+    );
+    let (_, warnings) = windows(&ag, "2026-11-26");
+    assert_eq!(
+        warnings,
+        [
+            "3:10 clause `1` is effective 2024-01-01 onwards, outside the agreement's term 2025-01-01 until 2027-01-01"
+        ]
+    );
+}
+
+#[test]
+fn an_agreement_whose_term_excludes_the_day_is_a_warning_and_judges_nothing() {
+    let ag = format!("{TERM}clause 1: m must have kind = z\n");
+    let (verdicts, warnings) = windows(&ag, "2027-03-01");
+    assert_eq!(verdicts, [Verdict::NotInForce]);
+    assert_eq!(
+        warnings,
+        [
+            "1:15 the agreement is not in force on 2027-03-01: its term is 2025-01-01 until 2027-01-01"
+        ]
+    );
+    assert!(windows(&ag, "2026-03-01").1.is_empty());
+}
+
 #[test]
 fn not_in_force_clauses_have_no_readings() {
     let judged = judge_on(

@@ -416,6 +416,19 @@ fn an_invalid_baseline_is_an_input_error() {
 }
 
 #[test]
+fn a_baseline_of_the_wrong_shape_names_no_rust_type() {
+    let file = "fixtures/gate/errors/baseline-array.json";
+    let out = check(&[FRONTIER, "--baseline", file]);
+    assert!(out.starts_with("exit: 2"), "{out}");
+    assert!(
+        out.contains("is not a proviso JSON report: expected a JSON object with `format_version` and `reports`"),
+        "{out}"
+    );
+    assert!(!out.contains("struct"), "{out}");
+    assert!(out.contains(&format!("{file}:1:")), "{out}");
+}
+
+#[test]
 fn completions_and_man_page_are_generated() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let out = run(&["completions", shell]);
@@ -432,4 +445,115 @@ fn baseline_line(out: &str) -> &str {
     out.lines()
         .find(|l| l.starts_with("baseline "))
         .unwrap_or("no baseline line")
+}
+
+/// Waivers that cannot be right are input errors at their place, with
+/// "did you mean" where a near name exists; each file says why.
+#[test]
+fn waivers_that_cannot_be_right_are_errors() {
+    insta::glob!("../../fixtures", "gate/waivers/wrong/*.yaml", |path| {
+        let file = super::support::relative(path);
+        let out = check(&[FRONTIER, "--waivers", &file]);
+        assert!(out.starts_with("exit: 2"), "{out}");
+        insta::assert_snapshot!("wrong_waiver", out);
+    });
+}
+
+#[test]
+fn an_unknown_clause_in_a_waiver_is_an_error_with_did_you_mean() {
+    let file = "fixtures/gate/waivers/wrong/unknown-clause.yaml";
+    let out = check(&[FRONTIER, "--waivers", file]);
+    assert!(
+        out.contains("error: unknown clause `4.22` in a waiver"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{file}:4:13")), "{out}");
+    assert!(out.contains("did you mean `4.2`?"), "{out}");
+}
+
+#[test]
+fn an_unknown_witness_node_is_an_error_with_did_you_mean() {
+    let file = "fixtures/gate/waivers/wrong/unknown-witness.yaml";
+    let out = check(&[FRONTIER, "--waivers", file]);
+    assert!(
+        out.contains("unknown node `frontier-runtim` in a waiver's witness"),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{file}:7:31")), "{out}");
+    assert!(out.contains("did you mean `frontier-runtime`?"), "{out}");
+}
+
+#[test]
+fn a_null_witness_is_an_error_not_every_witness() {
+    let out = check(&[
+        FRONTIER,
+        "--waivers",
+        "fixtures/gate/waivers/wrong/null-witness.yaml",
+    ]);
+    assert!(
+        out.contains("`witness: null` would waive every witness"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_reason_of_invisible_characters_is_blank() {
+    let out = check(&[
+        FRONTIER,
+        "--waivers",
+        "fixtures/gate/waivers/wrong/invisible-reason.yaml",
+    ]);
+    assert!(
+        out.contains("`reason` holds only invisible characters"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_duplicate_key_in_a_waiver_is_worded_and_located() {
+    let file = "fixtures/gate/waivers/wrong/duplicate-key.yaml";
+    let out = check(&[FRONTIER, "--waivers", file]);
+    assert!(out.contains("the key `reason` is given twice"), "{out}");
+    assert!(out.contains(&format!("{file}:7:")), "{out}");
+    assert!(!out.contains("DuplicateKeyPolicy"), "{out}");
+}
+
+#[test]
+fn an_unknown_anchor_in_a_waiver_is_worded() {
+    let out = check(&[
+        FRONTIER,
+        "--waivers",
+        "fixtures/gate/waivers/wrong/unknown-anchor.yaml",
+    ]);
+    assert!(out.contains("an alias (`*name`) names no anchor"), "{out}");
+}
+
+#[test]
+fn a_waiver_file_over_the_value_budget_is_worded_and_located() {
+    let path = std::env::temp_dir().join(format!("proviso-budget-{}.yaml", std::process::id()));
+    let ids = vec!["a"; 250_001].join(", ");
+    let text = format!(
+        "waivers:\n  - clause: \"4.4\"\n    topology: x\n    witness: [{ids}]\n    reason: r\n    approved_by: s\n    expires: 2027-01-31\n"
+    );
+    std::fs::write(&path, text).expect("a temporary file");
+    let out = check(&[FRONTIER, "--waivers", &path.to_string_lossy()]);
+    let _ = std::fs::remove_file(&path);
+    assert!(out.starts_with("exit: 2"), "{out}");
+    assert!(
+        out.contains("the YAML holds or expands to more values than proviso reads from one file"),
+        "{out}"
+    );
+    assert!(!out.contains("budget breached"), "{out}");
+    assert!(out.contains(".yaml:4:"), "{out}");
+}
+
+#[test]
+fn a_glob_with_a_dot_slash_matches_as_written() {
+    let out = check(&[
+        FRONTIER,
+        "--waivers",
+        "fixtures/gate/waivers/globs/dot-slash.yaml",
+    ]);
+    assert!(out.starts_with("exit: 0"), "{out}");
+    assert!(out.contains("1 finding waived"), "{out}");
 }
