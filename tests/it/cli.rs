@@ -239,6 +239,140 @@ fn a_panic_is_an_internal_error_with_exit_3_and_one_line() {
     assert!(!stderr.contains("backtrace"), "{stderr}");
 }
 
+/// The JSON twin of a loaded YAML topology: every value that JSON can hold
+/// as a number or a boolean is written as one, as written in the YAML
+/// (`1.10`, `1e3`, `12345678901234567890`), the rest as strings.
+fn json_twin(topo: &proviso::Topology) -> String {
+    let s = |t: &str| serde_json::to_string(t).expect("a string serialises");
+    let value = |t: &str| match serde_json::from_str::<serde_json::Value>(t) {
+        Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => t.to_string(),
+        _ => s(t),
+    };
+    let attrs = |attrs: &[(u32, u32)]| {
+        attrs
+            .iter()
+            .map(|&(k, v)| {
+                let (k, v) = (topo.strings.resolve(k), topo.strings.resolve(v));
+                format!("{}: {}", s(k), value(v))
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut out = String::from("{\n");
+    if let Some(name) = &topo.name {
+        out.push_str(&format!("\"name\": {},\n", s(name)));
+    }
+    let nodes: Vec<String> = topo
+        .nodes
+        .iter()
+        .map(|n| format!("  {}: {{{}}}", s(&n.id), attrs(&n.attrs).join(", ")))
+        .collect();
+    out.push_str(&format!("\"nodes\": {{\n{}\n}},\n", nodes.join(",\n")));
+    let edges: Vec<String> = topo
+        .edges
+        .iter()
+        .map(|e| {
+            let mut fields = vec![
+                format!("\"from\": {}", s(&topo.nodes[e.from as usize].id)),
+                format!("\"to\": {}", s(&topo.nodes[e.to as usize].id)),
+                format!("\"kind\": {}", s(topo.strings.resolve(e.kind))),
+            ];
+            fields.extend(attrs(&e.attrs));
+            format!("  {{{}}}", fields.join(", "))
+        })
+        .collect();
+    out.push_str(&format!("\"edges\": [\n{}\n]\n}}\n", edges.join(",\n")));
+    out
+}
+
+#[test]
+fn every_fixture_gives_the_same_report_from_its_json_twin() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/topologies");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the fixtures directory")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    paths.sort();
+    assert!(paths.iter().any(|p| p.ends_with("values.yaml")));
+    let day = proviso::Date::parse_from_str(AS_OF, "%Y-%m-%d").expect("a date");
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("the fixture reads");
+        let yaml = proviso::load_topology("topology", &text).unwrap_or_else(|e| panic!("{e}"));
+        let twin = json_twin(&yaml);
+        let src = proviso::Source::new("topology", twin.clone());
+        let json = proviso::topology::load::from_source(&src, proviso::topology::load::Kind::Json)
+            .unwrap_or_else(|e| panic!("{e}\n{twin}"));
+        let (rel, _) = yaml
+            .agreement
+            .clone()
+            .expect("every fixture names its agreement");
+        let ag_path = path.parent().expect("a directory").join(rel);
+        let ag_text = std::fs::read_to_string(&ag_path).expect("the agreement reads");
+        let ag = proviso::parse_agreement("a.contract", &ag_text).unwrap_or_else(|e| panic!("{e}"));
+        let report = |t: &proviso::Topology| {
+            let mut v = serde_json::to_value(proviso::check(&ag, t, day).report)
+                .expect("a report serialises");
+            without_locations(&mut v);
+            v
+        };
+        assert_eq!(report(&yaml), report(&json), "{}\n{twin}", path.display());
+    }
+}
+
+#[test]
+fn null_and_booleans_mean_the_same_in_yaml_and_json() {
+    let json = |text: &str| {
+        let src = proviso::Source::new("t.json", text);
+        proviso::topology::load::from_source(&src, proviso::topology::load::Kind::Json)
+    };
+    let message = |r: Result<proviso::Topology, proviso::Errors>| match r {
+        Ok(_) => panic!("`null` is not a value"),
+        Err(e) => (e.0[0].message.clone(), e.0[0].help.clone()),
+    };
+    assert_eq!(
+        message(proviso::load_topology(
+            "t.yaml",
+            "nodes:\n  a: {kind: client, tls: null}\n"
+        )),
+        message(json(r#"{"nodes": {"a": {"kind": "client", "tls": null}}}"#))
+    );
+    let value = |t: &proviso::Topology| {
+        let tls = t.strings.get("tls").expect("`tls` is an attribute");
+        t.strings
+            .resolve(t.nodes[0].attr(tls).expect("a has tls"))
+            .to_string()
+    };
+    for v in ["true", "false"] {
+        let yaml = proviso::load_topology("t.yaml", &format!("nodes:\n  a: {{tls: {v}}}\n"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let json = json(&format!(r#"{{"nodes": {{"a": {{"tls": {v}}}}}}}"#))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((value(&yaml), value(&json)), (v.to_string(), v.to_string()));
+    }
+}
+
+#[test]
+fn an_agreement_out_of_force_warns_and_fails_only_under_strict() {
+    // azure-openai.contract's term ends 2032-12-31 (exclusive).
+    let topo = "fixtures/topologies/azure-routed.yaml";
+    let out = run(&["check", topo, "--as-of", "2033-06-01"]);
+    assert!(
+        out.contains(
+            "the agreement is not in force on 2033-06-01: its term is 2019-07-22 until 2032-12-31"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("fixtures/contracts/azure-openai.contract:5:3"),
+        "{out}"
+    );
+    assert_eq!(exit_code(&["check", topo, "--as-of", "2033-06-01"]), 0);
+    assert_eq!(
+        exit_code(&["check", topo, "--as-of", "2033-06-01", "--strict"]),
+        1
+    );
+}
+
 #[test]
 fn a_date_not_written_yyyy_mm_dd_is_a_usage_error() {
     let out = run(&[
@@ -383,83 +517,6 @@ fn every_subcommand_has_a_man_page_with_its_flags() {
         "proviso-man.1",
     ] {
         assert!(dir.join(page).exists(), "{page}");
-/// The JSON twin of a loaded YAML topology: every value that JSON can hold
-/// as a number or a boolean is written as one, as written in the YAML
-/// (`1.10`, `1e3`, `12345678901234567890`), the rest as strings.
-fn json_twin(topo: &proviso::Topology) -> String {
-    let s = |t: &str| serde_json::to_string(t).expect("a string serialises");
-    let value = |t: &str| match serde_json::from_str::<serde_json::Value>(t) {
-        Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => t.to_string(),
-        _ => s(t),
-    };
-    let attrs = |attrs: &[(u32, u32)]| {
-        attrs
-            .iter()
-            .map(|&(k, v)| {
-                let (k, v) = (topo.strings.resolve(k), topo.strings.resolve(v));
-                format!("{}: {}", s(k), value(v))
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut out = String::from("{\n");
-    if let Some(name) = &topo.name {
-        out.push_str(&format!("\"name\": {},\n", s(name)));
-    }
-    let nodes: Vec<String> = topo
-        .nodes
-        .iter()
-        .map(|n| format!("  {}: {{{}}}", s(&n.id), attrs(&n.attrs).join(", ")))
-        .collect();
-    out.push_str(&format!("\"nodes\": {{\n{}\n}},\n", nodes.join(",\n")));
-    let edges: Vec<String> = topo
-        .edges
-        .iter()
-        .map(|e| {
-            let mut fields = vec![
-                format!("\"from\": {}", s(&topo.nodes[e.from as usize].id)),
-                format!("\"to\": {}", s(&topo.nodes[e.to as usize].id)),
-                format!("\"kind\": {}", s(topo.strings.resolve(e.kind))),
-            ];
-            fields.extend(attrs(&e.attrs));
-            format!("  {{{}}}", fields.join(", "))
-        })
-        .collect();
-    out.push_str(&format!("\"edges\": [\n{}\n]\n}}\n", edges.join(",\n")));
-    out
-}
-
-#[test]
-fn every_fixture_gives_the_same_report_from_its_json_twin() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/topologies");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the fixtures directory")
-        .map(|e| e.expect("an entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    paths.sort();
-    assert!(paths.iter().any(|p| p.ends_with("values.yaml")));
-    let day = proviso::Date::parse_from_str(AS_OF, "%Y-%m-%d").expect("a date");
-    for path in paths {
-        let text = std::fs::read_to_string(&path).expect("the fixture reads");
-        let yaml = proviso::load_topology("topology", &text).unwrap_or_else(|e| panic!("{e}"));
-        let twin = json_twin(&yaml);
-        let src = proviso::Source::new("topology", twin.clone());
-        let json = proviso::topology::load::from_source(&src, proviso::topology::load::Kind::Json)
-            .unwrap_or_else(|e| panic!("{e}\n{twin}"));
-        let (rel, _) = yaml
-            .agreement
-            .clone()
-            .expect("every fixture names its agreement");
-        let ag_path = path.parent().expect("a directory").join(rel);
-        let ag_text = std::fs::read_to_string(&ag_path).expect("the agreement reads");
-        let ag = proviso::parse_agreement("a.contract", &ag_text).unwrap_or_else(|e| panic!("{e}"));
-        let report = |t: &proviso::Topology| {
-            let mut v = serde_json::to_value(proviso::check(&ag, t, day).report)
-                .expect("a report serialises");
-            without_locations(&mut v);
-            v
-        };
-        assert_eq!(report(&yaml), report(&json), "{}\n{twin}", path.display());
     }
 }
 
@@ -478,55 +535,4 @@ fn the_verdicts_view_has_no_locations_so_a_json_twin_gives_the_same_one() {
     assert!(!yaml.to_string().contains("line"), "{yaml}");
     assert!(yaml.to_string().contains("\"witnesses\":[["), "{yaml}");
     assert_eq!(yaml, view("fixtures/json/all-forms.json"));
-fn null_and_booleans_mean_the_same_in_yaml_and_json() {
-    let json = |text: &str| {
-        let src = proviso::Source::new("t.json", text);
-        proviso::topology::load::from_source(&src, proviso::topology::load::Kind::Json)
-    };
-    let message = |r: Result<proviso::Topology, proviso::Errors>| match r {
-        Ok(_) => panic!("`null` is not a value"),
-        Err(e) => (e.0[0].message.clone(), e.0[0].help.clone()),
-    };
-    assert_eq!(
-        message(proviso::load_topology(
-            "t.yaml",
-            "nodes:\n  a: {kind: client, tls: null}\n"
-        )),
-        message(json(r#"{"nodes": {"a": {"kind": "client", "tls": null}}}"#))
-    );
-    let value = |t: &proviso::Topology| {
-        let tls = t.strings.get("tls").expect("`tls` is an attribute");
-        t.strings
-            .resolve(t.nodes[0].attr(tls).expect("a has tls"))
-            .to_string()
-    };
-    for v in ["true", "false"] {
-        let yaml = proviso::load_topology("t.yaml", &format!("nodes:\n  a: {{tls: {v}}}\n"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        let json = json(&format!(r#"{{"nodes": {{"a": {{"tls": {v}}}}}}}"#))
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((value(&yaml), value(&json)), (v.to_string(), v.to_string()));
-    }
-}
-
-#[test]
-fn an_agreement_out_of_force_warns_and_fails_only_under_strict() {
-    // azure-openai.contract's term ends 2032-12-31 (exclusive).
-    let topo = "fixtures/topologies/azure-routed.yaml";
-    let out = run(&["check", topo, "--as-of", "2033-06-01"]);
-    assert!(
-        out.contains(
-            "the agreement is not in force on 2033-06-01: its term is 2019-07-22 until 2032-12-31"
-        ),
-        "{out}"
-    );
-    assert!(
-        out.contains("fixtures/contracts/azure-openai.contract:5:3"),
-        "{out}"
-    );
-    assert_eq!(exit_code(&["check", topo, "--as-of", "2033-06-01"]), 0);
-    assert_eq!(
-        exit_code(&["check", topo, "--as-of", "2033-06-01", "--strict"]),
-        1
-    );
 }
