@@ -126,6 +126,7 @@ fn check(args: &CheckArgs) -> Exit {
         run.unknown_clause_ids();
     }
     run.gate();
+    run.doc.base = path_base(&run.settings.root);
     run.finish()
 }
 
@@ -223,6 +224,15 @@ fn outputs(
         out.push((format, file));
     }
     Ok(out)
+}
+
+/// The working directory and the repository root, absolute, for formats
+/// that name files relative to the root (SARIF).
+fn path_base(root: &Path) -> Option<proviso::report::model::PathBase> {
+    let cwd = std::env::current_dir().ok()?;
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let root = std::fs::canonicalize(cwd.join(root)).ok()?;
+    Some(proviso::report::model::PathBase { cwd, root })
 }
 
 /// Whether this is a CI run: `CI` set to anything but `false` or `0`

@@ -31,6 +31,31 @@ pub struct Document {
     /// The comparison with `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSummary>,
+    /// Where the report's relative paths start and where the repository
+    /// root is, for formats that name files relative to the root (SARIF);
+    /// never serialised. `None`: paths are written as reported.
+    #[serde(skip)]
+    pub base: Option<PathBase>,
+}
+
+/// The working directory the report's paths are relative to, and the
+/// repository root, both absolute.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathBase {
+    /// The directory relative paths start from.
+    pub cwd: std::path::PathBuf,
+    /// The repository root.
+    pub root: std::path::PathBuf,
+}
+
+impl PathBase {
+    /// `path` (relative to `cwd`, or absolute) relative to the root, with
+    /// `/` separators; `None` when it lies outside the root.
+    pub fn relative(&self, path: &str) -> Option<String> {
+        let abs = crate::input::normalize(&self.cwd.join(path));
+        let rel = abs.strip_prefix(&self.root).ok()?;
+        Some(rel.to_string_lossy().replace('\\', "/"))
+    }
 }
 
 fn version_one() -> u32 {
@@ -45,6 +70,7 @@ impl Document {
             reports,
             waivers: Vec::new(),
             baseline: None,
+            base: None,
         }
     }
 }

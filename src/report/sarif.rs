@@ -29,6 +29,25 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// The document as a pretty-printed SARIF log with a final newline.
 pub fn render(doc: &Document) -> String {
+    BASE.with(|b| *b.borrow_mut() = doc.base.clone());
+    let log = render_log(doc);
+    BASE.with(|b| *b.borrow_mut() = None);
+    log
+}
+
+thread_local! {
+    /// The paths' base for [`uri`] during one [`render`]: every location
+    /// helper names files through it, and threading it through each of
+    /// them would only repeat it.
+    static BASE: std::cell::RefCell<Option<crate::report::model::PathBase>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The base id every artifact URI is relative to: the repository root,
+/// which GitHub code scanning and other consumers know as the checkout.
+const SRCROOT: &str = "SRCROOT";
+
+fn render_log(doc: &Document) -> String {
     let rules = Rules::collect(doc);
     let results: Vec<SarifResult> = findings::all(doc).map(|f| result(&f, &rules)).collect();
     let driver = ToolComponent::builder()
@@ -44,6 +63,14 @@ pub fn render(doc: &Document) -> String {
         .invocations(vec![invocation(doc)])
         .results(results)
         .properties(run_properties(doc))
+        .original_uri_base_ids(BTreeMap::from([(
+            SRCROOT.to_string(),
+            ArtifactLocation::builder()
+                .description(Message::from(
+                    "The repository root: every artifact URI is relative to it.",
+                ))
+                .build(),
+        )]))
         .build();
     let log = Sarif::builder()
         .schema(SCHEMA)
@@ -212,7 +239,7 @@ fn fixes(v: &ClauseVerdict) -> Option<Vec<Fix>> {
         .into_iter()
         .map(|(file, replacements)| {
             ArtifactChange::builder()
-                .artifact_location(ArtifactLocation::builder().uri(uri(file)).build())
+                .artifact_location(artifact(file))
                 .replacements(replacements)
                 .build()
         })
@@ -258,7 +285,7 @@ fn location(l: &Location, id: Option<i64>, message: Option<&str>) -> SarifLocati
         .start_column(i64::try_from(l.column).unwrap_or(i64::MAX))
         .build();
     let physical = PhysicalLocation::builder()
-        .artifact_location(ArtifactLocation::builder().uri(uri(&l.file)).build())
+        .artifact_location(artifact(&l.file))
         .region(region)
         .build();
     SarifLocation::builder()
@@ -266,6 +293,20 @@ fn location(l: &Location, id: Option<i64>, message: Option<&str>) -> SarifLocati
         .opt_id(id)
         .opt_message(message.map(Message::from))
         .build()
+}
+
+/// A file as an artifact location: relative to the repository root (with
+/// `uriBaseId` SRCROOT) when the run said where that is and the file lies
+/// under it, else as reported.
+fn artifact(file: &str) -> ArtifactLocation {
+    let rooted = BASE.with(|b| b.borrow().as_ref().and_then(|b| b.relative(file)));
+    match rooted {
+        Some(rel) => ArtifactLocation::builder()
+            .uri(uri(&rel))
+            .uri_base_id(SRCROOT)
+            .build(),
+        None => ArtifactLocation::builder().uri(uri(file)).build(),
+    }
 }
 
 /// A file path as a URI reference: `/` separators, and everything but

@@ -172,5 +172,6 @@ pub fn document() -> Document {
             }],
             stale: Vec::new(),
         }),
+        base: None,
     }
 }

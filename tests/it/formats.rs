@@ -141,3 +141,27 @@ fn junit_fails_contested_clauses_only_under_strict() {
     );
     assert_eq!(strict.matches(contested).count(), 3, "{strict}");
 }
+
+#[test]
+fn sarif_uris_are_relative_to_the_repository_root_never_absolute() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let topology = format!("{root}/fixtures/topologies/frontier-on-aws.yaml");
+    let out = super::support::proviso()
+        .current_dir(std::env::temp_dir())
+        .args([
+            "check", &topology, "--as-of", AS_OF, "--format", "sarif", "--root", root,
+        ])
+        .output()
+        .expect("runs");
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let text = sarif.to_string();
+    assert!(
+        !text.contains(&format!("\"uri\":\"{root}")),
+        "an absolute uri: {text}"
+    );
+    let first =
+        &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(first["uri"], "fixtures/topologies/frontier-on-aws.yaml");
+    assert_eq!(first["uriBaseId"], "SRCROOT");
+    assert!(sarif["runs"][0]["originalUriBaseIds"]["SRCROOT"].is_object());
+}
