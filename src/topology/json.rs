@@ -52,9 +52,10 @@ pub fn json(source: &SourceRef) -> Result<Topology, Errors> {
         .deserialize(&mut de)
         .and_then(|()| de.end());
     SOURCE.with(|s| *s.borrow_mut() = None);
-    let stopped = result
-        .err()
-        .map(|e| parser_error(source, &e, builder.context_words().as_deref()));
+    let stopped = result.err().map(|e| {
+        let d = parser_error(source, &e, builder.context_words().as_deref());
+        load::reshape(d, source, builder.context.as_ref())
+    });
     builder.into_result(stopped)
 }
 

@@ -62,10 +62,31 @@ pub fn yaml(source: &SourceRef) -> Result<Topology, Errors> {
         serde_saphyr::with_deserializer_from_str_with_options(source.text(), options, |de| {
             TopSeed::<serde_saphyr::Spanned<String>>(&mut builder, PhantomData).deserialize(de)
         });
-    let stopped = result
-        .err()
-        .map(|e| parser_error(source, &e, builder.context_words().as_deref()));
+    let stopped = result.err().map(|e| {
+        let d = parser_error(source, &e, builder.context_words().as_deref());
+        reshape(d, source, builder.context.as_ref())
+    });
     builder.into_result(stopped)
+}
+
+/// A parser error while reading the `nodes` or `edges` value itself, in
+/// words that say what the key should hold ("`nodes` maps node ids to
+/// attributes; found a list"); any other error as it is.
+pub(super) fn reshape(
+    d: Diagnostic,
+    source: &SourceRef,
+    context: Option<&super::raw::Context>,
+) -> Diagnostic {
+    let at = d.primary.as_ref().map_or(0, |l| l.span.start);
+    let rest = source.text().get(at..).unwrap_or("");
+    match context.and_then(|c| c.shape(rest)) {
+        Some((message, help)) => Diagnostic {
+            message,
+            help: Some(help.to_string()),
+            ..d
+        },
+        None => d,
+    }
 }
 
 fn is_blank(text: &str) -> bool {

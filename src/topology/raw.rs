@@ -86,6 +86,10 @@ pub enum Context {
     Attr(super::Sym, Span),
     /// The n-th edge (1-based).
     Edge(usize),
+    /// The `nodes` value itself (before any node was read).
+    Nodes,
+    /// The `edges` value itself (before any edge was read).
+    Edges,
 }
 
 impl Context {
@@ -101,6 +105,36 @@ impl Context {
                 topo.source.text().get(node.clone()).unwrap_or("?")
             ),
             Context::Edge(n) => format!("edge {n}"),
+            Context::Nodes => "`nodes`".into(),
+            Context::Edges => "`edges`".into(),
+        }
+    }
+
+    /// For the `nodes` or `edges` value of the wrong shape, the message
+    /// and help that say what the key holds, given the text where the
+    /// parser stopped (a list starts with `-` or `[`).
+    pub fn shape(&self, found_at: &str) -> Option<(String, &'static str)> {
+        let t = found_at.trim_start();
+        let found = if t.starts_with('-') || t.starts_with('[') {
+            "a list"
+        } else if t.starts_with('{') || {
+            let line = t.lines().next().unwrap_or("");
+            line.contains(": ") || line.trim_end().ends_with(':')
+        } {
+            "a map"
+        } else {
+            "a plain value"
+        };
+        match self {
+            Context::Nodes => Some((
+                format!("`nodes` maps node ids to attributes; found {found}"),
+                "write each node as `id: {attr: value, ...}` under `nodes:`, such as `app: {kind: client}`",
+            )),
+            Context::Edges if found != "a list" => Some((
+                format!("`edges` is a list of edges; found {found}"),
+                "write each edge as `- {from: a, to: b, kind: api}` under `edges:`",
+            )),
+            _ => None,
         }
     }
 }
@@ -356,10 +390,14 @@ impl<'de, K: Located> Visitor<'de> for TopSeed<'_, K> {
                 }
                 "nodes" => {
                     b.saw_nodes = true;
+                    b.context = Some(Context::Nodes);
                     map.next_value_seed(NodesSeed::<K>(b, Default::default()))?;
                     b.nodes_read = true;
                 }
-                "edges" => map.next_value_seed(EdgesSeed::<K>(b, Default::default()))?,
+                "edges" => {
+                    b.context = Some(Context::Edges);
+                    map.next_value_seed(EdgesSeed::<K>(b, Default::default()))?;
+                }
                 other => {
                     let src = b.topo.source.clone();
                     b.error(
