@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::report::model::{
     ClauseVerdict, Hop, Level, Reading, ReadingResult, Remedy, Report, Summary, Verdict, Violation,
-    Witness,
+    Warning, Witness,
 };
 use crate::syntax::ast::{Agreement, Clause, Form};
 use crate::topology::Topology;
@@ -35,12 +35,16 @@ use forms::{Ctx, Found, Offence};
 use graph::{Graph, KindMask};
 use kinds::CountsAs;
 use select::Definitions;
+pub use warnings::{Absence, Absences, Folded, Unused, fold};
 
 /// How to check.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The day at which clauses are judged in force or not.
     pub as_of: NaiveDate,
+    /// The topology's name in the report and in warnings (`docs/arch.md#2`
+    /// for a block of a doc); its source path when `None`.
+    pub label: Option<String>,
 }
 
 /// A report and the warnings behind it, with their source excerpts.
@@ -48,8 +52,12 @@ pub struct Options {
 pub struct Checked {
     /// The serialisable report.
     pub report: Report,
-    /// The warnings as diagnostics (the report holds them as text).
+    /// The warnings as diagnostics (the report holds them as text), in
+    /// the report's order.
     pub warnings: Vec<Diagnostic>,
+    /// What of the agreement this topology does not use: judged over a
+    /// whole run by [`fold`], never a warning on its own.
+    pub absences: Absences,
     /// How long each phase took (`index`, then `clause <id>` in clause
     /// order, `all clauses` (their wall time: they run in parallel), then
     /// `warnings`), for `--timings`; never in the report.
@@ -89,7 +97,11 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
     // The clauses overlap in time, so their sum is not the wall time.
     timings.push(("all clauses".to_string(), clock.elapsed()));
     let clock = Instant::now();
-    let warnings = warnings::collect(agreement, topology, &defs, &counts);
+    let label = options
+        .label
+        .clone()
+        .unwrap_or_else(|| topology.source.path().to_string());
+    let (coded, absences) = warnings::collect(agreement, topology, &defs, &label);
     timings.push(("warnings".to_string(), clock.elapsed()));
     let mut summary = Summary::default();
     for v in &verdicts {
@@ -100,20 +112,30 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
             Verdict::NotInForce => summary.not_in_force += 1,
         }
     }
+    let report_warnings = coded
+        .iter()
+        .map(|(code, d)| Warning {
+            code: code.clone(),
+            topology: Some(label.clone()),
+            ..crate::report::warning(d)
+        })
+        .collect();
+    let warnings = coded.into_iter().map(|(_, d)| d).collect();
     let report = Report {
-        topology: topology.source.path().to_string(),
+        topology: label,
         name: topology.name.clone(),
         agreement: agreement.source.path().to_string(),
         agreement_title: agreement.title.as_ref().map(|t| t.node.clone()),
         agreement_hash: fnv1a(agreement.source.text()),
         as_of: options.as_of.format("%Y-%m-%d").to_string(),
         verdicts,
-        warnings: warnings.iter().map(crate::report::warning).collect(),
+        warnings: report_warnings,
         summary,
     };
     Checked {
         report,
         warnings,
+        absences,
         timings,
     }
 }
