@@ -72,9 +72,5 @@ pub fn load_topology(path: &str, text: &str) -> Result<Topology, Errors> {
 
 /// Judges every clause of `agreement` on `topology` as of a day.
 pub fn check(agreement: &Agreement, topology: &Topology, as_of: Date) -> Checked {
-    engine::check(
-        agreement,
-        topology,
-        &engine::Options { as_of, label: None },
-    )
+    engine::check(agreement, topology, &engine::Options { as_of, label: None })
 }

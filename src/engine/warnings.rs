@@ -129,10 +129,7 @@ pub fn fold<'a>(agreement: &Agreement, runs: impl IntoIterator<Item = &'a Absenc
     let mut count: HashMap<(Unused, &str), (usize, &Absence)> = HashMap::new();
     for run in &runs {
         for a in &run.items {
-            count
-                .entry((a.what, a.name.as_str()))
-                .or_insert((0, a))
-                .0 += 1;
+            count.entry((a.what, a.name.as_str())).or_insert((0, a)).0 += 1;
         }
     }
     let mut everywhere: Vec<&Absence> = count
@@ -146,7 +143,10 @@ pub fn fold<'a>(agreement: &Agreement, runs: impl IntoIterator<Item = &'a Absenc
     let checked = if runs.len() == 1 {
         format!("the topology checked against `{ag}`")
     } else {
-        format!("any of the {} topologies checked against `{ag}`", runs.len())
+        format!(
+            "any of the {} topologies checked against `{ag}`",
+            runs.len()
+        )
     };
     let mut out = Folded::default();
     for a in everywhere {
@@ -352,7 +352,8 @@ enum Use<'a> {
 }
 
 fn walk<'a>(sel: &'a Selector, quiet: bool, f: &mut impl FnMut(Use<'a>)) {
-    let terms = std::iter::once((None, &sel.first)).chain(sel.rest.iter().map(|(op, t)| (Some(*op), t)));
+    let terms =
+        std::iter::once((None, &sel.first)).chain(sel.rest.iter().map(|(op, t)| (Some(*op), t)));
     for (op, term) in terms {
         let q = quiet || op == Some(SetOp::Except);
         match &term.base {
@@ -467,18 +468,18 @@ impl Collector<'_, '_> {
             let help = match alike {
                 Some(why) => format!(
                     "the topology has `{}`, which {why}; write the same value on both sides",
-                    escape::display(first)
+                    shown(first)
                 ),
                 None => format!(
                     "did you mean `{}`? seen: {}",
-                    escape::display(first),
+                    shown(first),
                     suggest::list(&near, 8)
                 ),
             };
             let d = Diagnostic::warning(format!(
                 "no node has {} `{}` in `{}`",
                 escape::display(&attr.node),
-                escape::display(&v.node),
+                shown(&v.node),
                 self.label
             ))
             .at(src, v.span.clone(), "no node has this value")
@@ -536,15 +537,19 @@ impl Collector<'_, '_> {
                     "node `{}` has {} `{}`, which is not `{}`: it {why}, in `{}`{others}",
                     escape::display(&n.id),
                     escape::display(attr),
-                    escape::display(value),
-                    escape::display(meant),
+                    shown(value),
+                    shown(meant),
                     self.label
                 ))
-                .at(&topo.source, n.span.clone(), "looks like an agreement value")
+                .at(
+                    &topo.source,
+                    n.span.clone(),
+                    "looks like an agreement value",
+                )
                 .help(format!(
                     "write `{}` exactly, or the clauses about `{}` do not see this node",
-                    escape::display(meant),
-                    escape::display(meant)
+                    shown(meant),
+                    shown(meant)
                 ));
                 self.warn(format!("look-alike:{attr}={meant}"), d);
             }
@@ -683,6 +688,21 @@ fn why_alike(found: &str, meant: &str) -> Option<String> {
     Some("differs only in case".to_string())
 }
 
+/// A value for a message: unsafe characters escaped as everywhere, and
+/// invisible ones too, so the reader sees what differs.
+fn shown(s: &str) -> String {
+    let s = escape::display(s);
+    if !s.chars().any(|c| invisible(c).is_some()) {
+        return s.into_owned();
+    }
+    s.chars()
+        .map(|c| match invisible(c) {
+            Some(_) => format!("\\u{{{:x}}}", c as u32),
+            None => c.to_string(),
+        })
+        .collect()
+}
+
 /// The name of an invisible character, if `c` is one.
 fn invisible(c: char) -> Option<&'static str> {
     Some(match c {
@@ -703,7 +723,12 @@ fn invisible(c: char) -> Option<&'static str> {
 /// case.
 fn skeleton(s: &str) -> String {
     let visible: String = s.chars().filter(|&c| invisible(c).is_none()).collect();
-    visible.trim().chars().map(latin).collect::<String>().to_lowercase()
+    visible
+        .trim()
+        .chars()
+        .map(latin)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 fn script(c: char) -> &'static str {

@@ -250,8 +250,14 @@ fn render_warnings(warnings: &[Warning], p: &Paint, out: &mut String) {
     for w in warnings {
         out.push('\n');
         let (head, style) = match &w.acknowledged {
-            None => ("warning", Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()))),
-            Some(_) => ("acknowledged", Style::new().fg_color(Some(AnsiColor::BrightBlack.into()))),
+            None => (
+                "warning",
+                Style::new().bold().fg_color(Some(AnsiColor::Yellow.into())),
+            ),
+            Some(_) => (
+                "acknowledged",
+                Style::new().fg_color(Some(AnsiColor::BrightBlack.into())),
+            ),
         };
         let _ = writeln!(
             out,

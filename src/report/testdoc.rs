@@ -170,5 +170,6 @@ pub fn document() -> Document {
             }],
             stale: Vec::new(),
         }),
+        warnings: Vec::new(),
     }
 }

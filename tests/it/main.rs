@@ -25,3 +25,4 @@ mod grammar;
 mod props;
 mod security;
 mod support;
+mod warnings;
