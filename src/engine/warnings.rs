@@ -140,13 +140,20 @@ pub fn fold<'a>(agreement: &Agreement, runs: impl IntoIterator<Item = &'a Absenc
     everywhere.sort_by_key(|a| (a.span.start, a.what, a.name.clone()));
     let src = &agreement.source;
     let ag = escape::display(src.path());
-    let checked = if runs.len() == 1 {
-        format!("the topology checked against `{ag}`")
-    } else {
-        format!(
-            "any of the {} topologies checked against `{ag}`",
-            runs.len()
-        )
+    let names: Vec<String> = runs
+        .iter()
+        .map(|r| escape::display(&r.topology).into_owned())
+        .collect();
+    let checked = match &names[..] {
+        [one] => format!("`{one}`, the only topology checked against `{ag}`"),
+        many => {
+            let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+            format!(
+                "any of the {} topologies checked against `{ag}` ({})",
+                many.len(),
+                suggest::list(&refs, 3)
+            )
+        }
     };
     let mut out = Folded::default();
     for a in everywhere {
