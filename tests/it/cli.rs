@@ -183,6 +183,8 @@ fn without_locations(v: &mut serde_json::Value) {
         serde_json::Value::Object(map) => {
             map.remove("location");
             map.remove("topology");
+            // A warning's message names its topology file.
+            map.remove("message");
             map.values_mut().for_each(without_locations);
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(without_locations),
