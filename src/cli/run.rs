@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use proviso::diag::render;
 use proviso::gate::config::{self, Config, Ignore};
-use proviso::gate::{baseline, findings, waivers};
+use proviso::gate::{acknowledge, baseline, findings, waivers};
 use proviso::topology::{load, markdown};
 use proviso::{Agreement, Diagnostic, Document, Errors, Level, Topology, Verdict};
 
@@ -63,7 +63,9 @@ struct Run<'a> {
     agreements: BTreeMap<PathBuf, Result<Agreement, Errors>>,
     doc: Document,
     errors: Vec<Diagnostic>,
-    warnings: Vec<Diagnostic>,
+    /// What each agreement's topologies do not use, for the run-level
+    /// warnings.
+    absences: BTreeMap<PathBuf, Vec<proviso::engine::Absences>>,
     notes: Vec<String>,
     timings: Timings,
     /// Every clause id of the agreements read, before `--clause` filtered.
@@ -86,7 +88,7 @@ fn check(args: &CheckArgs) -> Exit {
         agreements: BTreeMap::new(),
         doc: Document::new(Vec::new()),
         errors: Vec::new(),
-        warnings: Vec::new(),
+        absences: BTreeMap::new(),
         notes: Vec::new(),
         timings: Timings::default(),
         clause_ids: BTreeSet::new(),
@@ -125,6 +127,7 @@ fn check(args: &CheckArgs) -> Exit {
     if !args.clauses.is_empty() || !args.skip_clauses.is_empty() {
         run.unknown_clause_ids();
     }
+    run.unused();
     run.gate();
     run.doc.base = path_base(&run.settings.root);
     run.finish()
@@ -438,8 +441,9 @@ impl Run<'_> {
         let options = proviso::engine::Options {
             as_of: self.as_of,
             max_witnesses: self.args.max_witnesses,
+            label: Some(unit.label.clone()),
         };
-        let mut checked = proviso::engine::check(agreement, &unit.topology, &options);
+        let checked = proviso::engine::check(agreement, &unit.topology, &options);
         for (phase, took) in &checked.timings {
             self.timings.add(&unit.file, phase, *took);
         }
@@ -453,9 +457,29 @@ impl Run<'_> {
             let ids = unit.topology.nodes.iter().map(|n| n.id.clone()).collect();
             self.node_ids.push((unit.label.clone(), ids));
         }
-        checked.report.topology = unit.label;
-        self.warnings.extend(checked.warnings);
+        self.absences
+            .entry(ag_path)
+            .or_default()
+            .push(checked.absences);
         self.doc.reports.push(checked.report);
+    }
+
+    /// The run-level warnings: per agreement, what no topology checked
+    /// against it uses; what only some do not use becomes a note.
+    fn unused(&mut self) {
+        for (path, absences) in &self.absences {
+            let Some(Ok(agreement)) = self.agreements.get(path) else {
+                continue;
+            };
+            let folded = proviso::engine::fold(agreement, absences);
+            self.notes.extend(folded.notes);
+            for (code, d) in folded.warnings {
+                self.doc.warnings.push(proviso::Warning {
+                    code,
+                    ..proviso::report::warning(&d)
+                });
+            }
+        }
     }
 
     /// The agreement that judges a topology. When the command line or the
@@ -534,6 +558,9 @@ impl Run<'_> {
         };
         self.errors.extend(waivers::check(&all, &known));
         waivers::apply(&mut self.doc, &all, self.as_of);
+        if let Some(c) = &self.settings.config {
+            acknowledge::apply(&mut self.doc, &c.acknowledge);
+        }
         if let Some(path) = &self.settings.baseline {
             match proviso::input::read(path, self.args.max_input_size)
                 .and_then(|src| baseline::parse(&src))
@@ -607,7 +634,7 @@ impl Run<'_> {
             emit(&mut anstream::stderr(), &err, color);
             return Exit::Compliant;
         }
-        let result = write_output(&self.settings, &self.doc, &self.warnings, color, &mut err);
+        let result = write_output(&self.settings, &self.doc, &mut err);
         if let Err(message) = result {
             err.push_str(&render::render(&[Diagnostic::error(message)], color));
             emit(&mut anstream::stderr(), &err, color);
@@ -664,14 +691,9 @@ impl Drop for StopCommands {
 /// Writes the report: the chosen format to stdout, or with `--output` to
 /// the file while stdout gets the human view; the GitHub format also
 /// appends its Markdown job summary to `$GITHUB_STEP_SUMMARY` when set.
-/// Warnings shown in the human view are added to `err`.
-fn write_output(
-    settings: &Settings,
-    doc: &Document,
-    warnings: &[Diagnostic],
-    color: bool,
-    err: &mut String,
-) -> Result<(), String> {
+/// Warnings are part of every format (in the human view, after the
+/// report they concern).
+fn write_output(settings: &Settings, doc: &Document, err: &mut String) -> Result<(), String> {
     let strict = settings.strict;
     let terminal = if settings.outputs.is_empty() {
         settings.format
@@ -681,9 +703,6 @@ fn write_output(
     for (format, path) in &settings.outputs {
         let text = proviso::report::render((*format).into(), doc, strict, false);
         std::fs::write(path, text).map_err(|e| write_error(path, &e))?;
-    }
-    if terminal == Format::Human && !warnings.is_empty() {
-        err.push_str(&render::render(warnings, color));
     }
     if doc.reports.is_empty() {
         err.push_str("warning: no topology was checked\n");
@@ -803,7 +822,8 @@ impl Timings {
 }
 
 /// 1 when a verdict fails the gate: a must/shall breach (with `--strict`
-/// any breach, a contested clause or a warning) that is not accepted
+/// any breach, a contested clause or a warning that is not acknowledged)
+/// that is not accepted
 /// (every finding waived or in the baseline). With `--strict`, expired and
 /// stale waivers fail too. An empty run fails only under `--strict`.
 fn exit_code(doc: &Document, strict: bool) -> Exit {
@@ -815,8 +835,8 @@ fn exit_code(doc: &Document, strict: bool) -> Exit {
                     Verdict::Contested => strict,
                     _ => false,
                 }
-        }) || (strict && !r.warnings.is_empty())
-    });
+        }) || (strict && r.warnings.iter().any(proviso::Warning::open))
+    }) || (strict && doc.warnings.iter().any(proviso::Warning::open));
     let strict_only = strict && (!doc.waivers.is_empty() || doc.reports.is_empty());
     if failing || strict_only {
         Exit::Breached

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use crate::diag::Diagnostic;
 use crate::report::model::{
     ClauseVerdict, Hop, Level, Reading, ReadingResult, Remedy, Report, Summary, Verdict, Violation,
-    Witness,
+    Warning, Witness,
 };
 use crate::syntax::ast::{Agreement, Clause, Form};
 use crate::topology::Topology;
@@ -35,6 +35,7 @@ use forms::{Ctx, Found, Offence};
 use graph::{Graph, KindMask};
 use kinds::CountsAs;
 use select::Definitions;
+pub use warnings::{Absence, Absences, Folded, Unused, fold};
 
 /// Witnesses kept per clause and reading unless told otherwise: enough to
 /// act on, and a bound on the report (see [`Options::max_witnesses`]).
@@ -51,6 +52,9 @@ pub struct Options {
     /// be as long as the topology, so without a cap one clause on a chain
     /// of n nodes reports O(n²) hops (2,000 nodes: a 1.4 GB JSON report).
     pub max_witnesses: usize,
+    /// The topology's name in the report and in warnings (`docs/arch.md#2`
+    /// for a block of a doc); its source path when `None`.
+    pub label: Option<String>,
 }
 
 impl Options {
@@ -59,6 +63,7 @@ impl Options {
         Options {
             as_of,
             max_witnesses: DEFAULT_MAX_WITNESSES,
+            label: None,
         }
     }
 }
@@ -68,8 +73,12 @@ impl Options {
 pub struct Checked {
     /// The serialisable report.
     pub report: Report,
-    /// The warnings as diagnostics (the report holds them as text).
+    /// The warnings as diagnostics (the report holds them as text), in
+    /// the report's order.
     pub warnings: Vec<Diagnostic>,
+    /// What of the agreement this topology does not use: judged over a
+    /// whole run by [`fold`], never a warning on its own.
+    pub absences: Absences,
     /// How long each phase took (`index`, then `clause <id>` in clause
     /// order, `all clauses` (their wall time: they run in parallel), then
     /// `warnings`), for `--timings`; never in the report.
@@ -113,7 +122,13 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
     // The clauses overlap in time, so their sum is not the wall time.
     timings.push(("all clauses".to_string(), clock.elapsed()));
     let clock = Instant::now();
-    let warnings = warnings::collect(agreement, topology, &defs, &counts, options.as_of);
+    let label = options
+        .label
+        .clone()
+        .unwrap_or_else(|| topology.source.path().to_string());
+    let (coded, absences) = warnings::collect(agreement, topology, &defs, &label);
+    let mut coded = coded;
+    coded.extend(warnings::dates(agreement, options.as_of));
     timings.push(("warnings".to_string(), clock.elapsed()));
     let mut summary = Summary::default();
     for v in &verdicts {
@@ -124,20 +139,30 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
             Verdict::NotInForce => summary.not_in_force += 1,
         }
     }
+    let report_warnings = coded
+        .iter()
+        .map(|(code, d)| Warning {
+            code: code.clone(),
+            topology: Some(label.clone()),
+            ..crate::report::warning(d)
+        })
+        .collect();
+    let warnings = coded.into_iter().map(|(_, d)| d).collect();
     let report = Report {
-        topology: topology.source.path().to_string(),
+        topology: label,
         name: topology.name.clone(),
         agreement: agreement.source.path().to_string(),
         agreement_title: agreement.title.as_ref().map(|t| t.node.clone()),
         agreement_hash: fnv1a(agreement.source.text()),
         as_of: options.as_of.format("%Y-%m-%d").to_string(),
         verdicts,
-        warnings: warnings.iter().map(crate::report::warning).collect(),
+        warnings: report_warnings,
         summary,
     };
     Checked {
         report,
         warnings,
+        absences,
         timings,
     }
 }

@@ -21,6 +21,9 @@
 //! ignore = "git"                        # git | gitignore | none
 //! format = "sarif"
 //! output = "proviso.sarif"
+//!
+//! [warnings]                            # warnings expected, so not failing --strict
+//! acknowledge = ["unused-definition:probes", "uncovered-kind:etl"]
 //! ```
 //!
 //! Every path is relative to the directory of the configuration file,
@@ -86,6 +89,18 @@ pub struct Config {
     pub format: Option<String>,
     /// Where to write that format.
     pub output: Option<PathBuf>,
+    /// The warnings expected (`[warnings] acknowledge`), by code.
+    pub acknowledge: Vec<Acknowledgement>,
+}
+
+/// A warning expected by the configuration: listed as acknowledged, it no
+/// longer fails `--strict`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The warning's code, such as `unused-definition:probes`.
+    pub code: String,
+    /// Where it is written.
+    pub location: crate::source::Location,
 }
 
 /// One `[[agreements]]` entry.
@@ -116,6 +131,14 @@ struct Raw {
     ignore: Ignore,
     format: Option<String>,
     output: Option<String>,
+    warnings: Option<RawWarnings>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWarnings {
+    #[serde(default)]
+    acknowledge: Vec<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -126,7 +149,7 @@ struct RawRule {
 }
 
 /// The keys a configuration may have, for "did you mean".
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "root",
     "agreement",
     "agreements",
@@ -138,6 +161,7 @@ const KEYS: [&str; 11] = [
     "ignore",
     "format",
     "output",
+    "warnings",
 ];
 
 /// Parses a configuration read from `path`.
@@ -182,6 +206,16 @@ pub fn parse(path: &Path, source: &SourceRef) -> Result<Config, Errors> {
         ignore: raw.ignore,
         format: raw.format,
         output: raw.output.as_deref().map(at),
+        acknowledge: raw
+            .warnings
+            .map(|w| w.acknowledge)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| Acknowledgement {
+                location: source.location(&a.span()),
+                code: a.into_inner(),
+            })
+            .collect(),
     })
 }
 

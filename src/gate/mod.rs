@@ -17,6 +17,7 @@
 //! or one offending node, never a line number, so moving a node in a file
 //! changes nothing, and never the witness a search happened to pick.
 
+pub mod acknowledge;
 pub mod baseline;
 pub mod config;
 pub mod findings;

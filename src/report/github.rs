@@ -42,20 +42,24 @@ pub fn render(doc: &Document) -> String {
             }
         }
     }
-    for r in &doc.reports {
-        for w in &r.warnings {
-            let mut msg = w.message.clone();
-            if let Some(h) = &w.help {
-                let _ = write!(msg, "\nhelp: {h}");
-            }
-            command(
-                &mut out,
-                "warning",
-                w.location.as_ref(),
-                "proviso warning",
-                &msg,
-            );
+    for w in doc
+        .reports
+        .iter()
+        .flat_map(|r| &r.warnings)
+        .chain(&doc.warnings)
+    {
+        let mut msg = w.message.clone();
+        if let Some(h) = &w.help {
+            let _ = write!(msg, "\nhelp: {h}");
         }
+        let (kind, title) = match &w.acknowledged {
+            None => ("warning", format!("proviso warning [{}]", w.code)),
+            Some(a) => {
+                let _ = write!(msg, "\nacknowledged at {a}");
+                ("notice", format!("acknowledged [{}]", w.code))
+            }
+        };
+        command(&mut out, kind, w.location.as_ref(), &title, &msg);
     }
     for w in &doc.waivers {
         let (title, msg) = match w.state {

@@ -17,7 +17,7 @@ use crate::escape::display as esc;
 
 use super::model::{
     BaselineState, ClauseVerdict, Document, FindingKey, Level, Reading, ReadingResult, Report,
-    Verdict, WaiverState, Witness,
+    Verdict, WaiverState, Warning, Witness,
 };
 
 struct Paint {
@@ -64,6 +64,16 @@ pub fn render(doc: &Document, color: bool) -> String {
             out.push('\n');
         }
         render_report(report, &p, &mut out);
+    }
+    if !doc.warnings.is_empty() {
+        let open = doc.warnings.iter().filter(|w| w.open()).count();
+        let _ = writeln!(
+            out,
+            "\n{} {open} warning{} about the whole run",
+            p.bold("run:"),
+            if open == 1 { "" } else { "s" }
+        );
+        render_warnings(&doc.warnings, &p, &mut out);
     }
     render_waived(doc, &p, &mut out);
     render_waiver_status(doc, &p, &mut out);
@@ -214,16 +224,54 @@ fn render_report(r: &Report, p: &Paint, out: &mut String) {
         0 => String::new(),
         n => format!("; {n} finding{} waived", if n == 1 { "" } else { "s" }),
     };
+    let open = r.warnings.iter().filter(|w| w.open()).count();
+    let acknowledged = match r.warnings.len() - open {
+        0 => String::new(),
+        n => format!(" ({n} more acknowledged)"),
+    };
     let _ = writeln!(
         out,
-        "{} {} hold, {breached}, {} contested, {} not in force; {} warning{}{waived}",
+        "{} {} hold, {breached}, {} contested, {} not in force; {open} warning{}{acknowledged}{waived}",
         p.bold("summary:"),
         s.holds,
         s.contested,
         s.not_in_force,
-        r.warnings.len(),
-        if r.warnings.len() == 1 { "" } else { "s" }
+        if open == 1 { "" } else { "s" }
     );
+    render_warnings(&r.warnings, p, out);
+}
+
+/// Warnings, each with its code (what an acknowledgement names), where it
+/// points and its help; acknowledged ones say by what.
+fn render_warnings(warnings: &[Warning], p: &Paint, out: &mut String) {
+    for w in warnings {
+        out.push('\n');
+        let (head, style) = match &w.acknowledged {
+            None => (
+                "warning",
+                Style::new().bold().fg_color(Some(AnsiColor::Yellow.into())),
+            ),
+            Some(_) => (
+                "acknowledged",
+                Style::new().fg_color(Some(AnsiColor::BrightBlack.into())),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            p.style(style, &format!("{head}[{}]", esc(&w.code))),
+            esc(&w.message)
+        );
+        if let Some(l) = &w.location {
+            let _ = writeln!(out, "  {} {l}", p.dim("-->"));
+        }
+        if let Some(h) = &w.help {
+            let _ = writeln!(out, "  {} {}", p.bold("help:"), esc(h));
+        }
+        if let Some(a) = &w.acknowledged {
+            let _ = writeln!(out, "  {} acknowledged at {a}", p.dim("="));
+        }
+    }
 }
 
 fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {

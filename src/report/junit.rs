@@ -17,13 +17,18 @@ use quick_junit::{
 };
 
 use super::findings::{self, Finding};
-use super::model::{ClauseVerdict, Document, Level, Report, Verdict, WaiverState};
+use super::model::{ClauseVerdict, Document, Level, Report, Verdict, WaiverState, Warning};
 
 /// The document as JUnit XML with a final newline.
 pub fn render(doc: &Document, strict: bool) -> String {
     let mut junit = JunitReport::new("proviso");
     for r in &doc.reports {
         junit.add_test_suite(suite(r, strict));
+    }
+    if let Some(tc) = warnings_case(&doc.warnings, "run", strict) {
+        let mut s = TestSuite::new("run warnings");
+        s.add_test_case(tc);
+        junit.add_test_suite(s);
     }
     if !doc.waivers.is_empty() {
         junit.add_test_suite(waivers(doc, strict));
@@ -60,25 +65,36 @@ fn suite(r: &Report, strict: bool) -> TestSuite {
     for v in &r.verdicts {
         s.add_test_case(case(r, v, strict));
     }
-    if !r.warnings.is_empty() {
-        let mut text = String::new();
-        for w in &r.warnings {
-            match &w.location {
-                Some(l) => {
-                    let _ = writeln!(text, "{l}: {}", w.message);
-                }
-                None => {
-                    let _ = writeln!(text, "{}", w.message);
-                }
-            }
-        }
-        let n = r.warnings.len();
-        let message = format!("{n} warning{}", if n == 1 { "" } else { "s" });
-        let mut tc = gated("warnings", strict, "warnings", &message, text);
-        tc.set_classname(r.topology.clone());
+    if let Some(tc) = warnings_case(&r.warnings, &r.topology, strict) {
         s.add_test_case(tc);
     }
     s
+}
+
+/// The warnings as one test case: a failure under `--strict` when one is
+/// not acknowledged.
+fn warnings_case(warnings: &[Warning], classname: &str, strict: bool) -> Option<TestCase> {
+    if warnings.is_empty() {
+        return None;
+    }
+    let mut text = String::new();
+    for w in warnings {
+        match &w.location {
+            Some(l) => {
+                let _ = write!(text, "{l}: {}", w.message);
+            }
+            None => {
+                let _ = write!(text, "{}", w.message);
+            }
+        }
+        let _ = writeln!(text, "{}", if w.open() { "" } else { " (acknowledged)" });
+    }
+    let n = warnings.len();
+    let message = format!("{n} warning{}", if n == 1 { "" } else { "s" });
+    let fails = strict && warnings.iter().any(Warning::open);
+    let mut tc = gated("warnings", fails, "warnings", &message, text);
+    tc.set_classname(classname.to_string());
+    Some(tc)
 }
 
 fn case(r: &Report, v: &ClauseVerdict, strict: bool) -> TestCase {

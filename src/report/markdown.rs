@@ -23,6 +23,7 @@ pub fn render(doc: &Document) -> String {
     for r in &doc.reports {
         report(r, &mut out);
     }
+    run_warnings(doc, &mut out);
     waiver_statuses(doc, &mut out);
     if let Some(b) = &doc.baseline {
         baseline(b, &mut out);
@@ -293,7 +294,29 @@ fn warnings(r: &Report, out: &mut String) {
             .as_ref()
             .map(|l| format!(" at {}", code(&l.to_string())))
             .unwrap_or_default();
-        let _ = writeln!(out, "- {}{at}", code(&w.message));
+        let ack = if w.open() { "" } else { " (acknowledged)" };
+        let _ = writeln!(out, "- {}{at}{ack}", code(&w.message));
+    }
+}
+
+/// The warnings about the whole run.
+fn run_warnings(doc: &Document, out: &mut String) {
+    if doc.warnings.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n## Warnings about the whole run ({})\n",
+        doc.warnings.len()
+    );
+    for w in &doc.warnings {
+        let at = w
+            .location
+            .as_ref()
+            .map(|l| format!(" at {}", code(&l.to_string())))
+            .unwrap_or_default();
+        let ack = if w.open() { "" } else { " (acknowledged)" };
+        let _ = writeln!(out, "- {}{at}{ack}", code(&w.message));
     }
 }
 

@@ -56,6 +56,9 @@ pub fn render(format: Format, doc: &model::Document, strict: bool, color: bool) 
 /// A diagnostic as a report warning.
 pub fn warning(d: &Diagnostic) -> model::Warning {
     model::Warning {
+        code: String::new(),
+        topology: None,
+        acknowledged: None,
         message: d.message.clone(),
         location: d.location(),
         help: d.help.clone(),

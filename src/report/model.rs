@@ -31,6 +31,11 @@ pub struct Document {
     /// The comparison with `--baseline`, when one was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSummary>,
+    /// Warnings about the whole run rather than one topology: a name of an
+    /// agreement that no topology checked against it uses, and
+    /// acknowledgements that matched no warning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
     /// Where the report's relative paths start and where the repository
     /// root is, for formats that name files relative to the root (SARIF);
     /// never serialised. `None`: paths are written as reported.
@@ -71,6 +76,7 @@ impl Document {
             waivers: Vec::new(),
             baseline: None,
             base: None,
+            warnings: Vec::new(),
         }
     }
 }
@@ -421,10 +427,29 @@ pub struct Hop {
 /// A warning, located where possible.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
+    /// What it is about, as an acknowledgement names it:
+    /// `unused-definition:probes`, `uncovered-kind:etl`...
+    #[serde(default)]
+    pub code: String,
+    /// The topology it concerns (`docs/arch.md#2`); absent for a warning
+    /// about the whole run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<String>,
     /// The message.
     pub message: String,
     /// Where it points.
     pub location: Option<Location>,
     /// The suggested fix, if any.
     pub help: Option<String>,
+    /// The acknowledgement that expects this warning, if any: an
+    /// acknowledged warning is listed but never fails `--strict`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<Location>,
+}
+
+impl Warning {
+    /// Whether it counts against `--strict` (it is not acknowledged).
+    pub fn open(&self) -> bool {
+        self.acknowledged.is_none()
+    }
 }

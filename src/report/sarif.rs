@@ -420,11 +420,18 @@ fn result_properties(f: &Finding<'_>) -> PropertyBag {
 /// invocation (they are about the inputs, not findings).
 fn invocation(doc: &Document) -> Invocation {
     let mut notes = Vec::new();
-    for r in &doc.reports {
-        for w in &r.warnings {
+    for w in doc
+        .reports
+        .iter()
+        .flat_map(|r| &r.warnings)
+        .chain(&doc.warnings)
+    {
+        {
+            // An acknowledged warning is expected: a note, not a warning.
+            let level = if w.open() { "warning" } else { "note" };
             let mut n = Notification::builder()
                 .message(&sentence(&w.message))
-                .level(json!("warning"))
+                .level(json!(level))
                 .build();
             n.locations = w.location.as_ref().map(|l| vec![location(l, None, None)]);
             notes.push(n);

@@ -173,5 +173,6 @@ pub fn document() -> Document {
             stale: Vec::new(),
         }),
         base: None,
+        warnings: Vec::new(),
     }
 }

@@ -35,15 +35,29 @@ fn a_directory_checks_topologies_and_docs_and_skips_the_rest() {
     insta::assert_snapshot!(outline(&out), @"
     exit: 1
     fixtures/gate/repo/.hidden/checked.yaml (Hidden but checked)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 13 warnings
+    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#1 (Option A)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 9 warnings
+    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
-    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 9 warnings
+    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings
+    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
     note: skipped `fixtures/gate/repo/ci.yml`: its top level has no `nodes`
     note: skipped `fixtures/gate/repo/docs/notes.md`: no ```proviso or ```yaml proviso block
+    note: definition `azure_api` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
+    note: definition `customers` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
+    note: definition `runtimes` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
+    note: definition `eu_sites` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
+    note: no node has attribute `zone` in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
+    note: no edge has kind `session` in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
+    note: no edge has kind `inference` in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
+    note: definition `runtimes` matches no node in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
+    note: no edge has kind `session` in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
+    note: no edge has kind `inference` in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
+    note: definition `azure_api` matches no node in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
+    note: definition `runtimes` matches no node in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
+    note: no edge has kind `session` in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
+    note: no edge has kind `inference` in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     ");
     // A hidden directory is no hiding place: its topology is checked.
     assert!(
@@ -64,10 +78,11 @@ fn a_glob_picks_files_in_sorted_order() {
     insta::assert_snapshot!(outline(&out), @"
     exit: 1
     fixtures/gate/repo/docs/arch.md#1 (Option A)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 9 warnings
+    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
-    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 9 warnings
+    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 0 warnings
     note: skipped `fixtures/gate/repo/docs/notes.md`: no ```proviso or ```yaml proviso block
+    note: definition `azure_api` matches no node in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     ");
     let yaml = check(&["fixtures/gate/*/*.yaml", "--verbose"]);
     insta::assert_snapshot!(outline(&yaml), @"
@@ -75,7 +90,7 @@ fn a_glob_picks_files_in_sorted_order() {
     fixtures/gate/default-waivers/design.yaml
     summary: 1 hold, 1 breached, 0 contested, 0 not in force; 0 warnings; 1 finding waived
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings
+    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
     note: skipped `fixtures/gate/default-waivers/proviso-waivers.yaml`: its top level has no `nodes`
     note: skipped `fixtures/gate/errors/waivers-bad-date.yaml`: its top level has no `nodes`
     note: skipped `fixtures/gate/errors/waivers-missing-field.yaml`: its top level has no `nodes`
@@ -248,7 +263,7 @@ fn a_stale_waiver_is_a_warning_and_fails_under_strict() {
     insta::assert_snapshot!(outline(&out), @"
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings; 1 finding waived
+    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings; 1 finding waived
     ");
     assert!(
         out.contains("stale, matched no finding: clause 4.1"),
@@ -285,7 +300,7 @@ fn a_baseline_of_the_same_findings_passes() {
     insta::assert_snapshot!(outline(&out) + "\n" + baseline_line(&out), @"
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings
+    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
     baseline fixtures/gate/baselines/frontier.json: 0 new, 8 unchanged, 0 fixed, 0 stale
     ");
 }
@@ -301,11 +316,11 @@ fn findings_not_in_the_baseline_fail() {
     insta::assert_snapshot!(outline(&out) + "\n" + baseline_line(&out), @"
     exit: 1
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings
+    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#1 (Option A)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 9 warnings
+    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
-    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 9 warnings
+    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 0 warnings
     baseline fixtures/gate/baselines/frontier.json: 12 new, 8 unchanged, 0 fixed, 0 stale
     ");
 }
@@ -348,7 +363,7 @@ fn a_baseline_from_before_nodes_moved_still_matches() {
     insta::assert_snapshot!(outline(&out) + "\n" + baseline_line(&out), @"
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 5 warnings
+    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
     baseline fixtures/gate/baselines/moved.json: 0 new, 8 unchanged, 0 fixed, 0 stale
     ");
 }

@@ -27,3 +27,4 @@ mod hostile;
 mod props;
 mod security;
 mod support;
+mod warnings;

@@ -1,0 +1,271 @@
+//! Warnings worth reading: typo signals per topology, absences judged over
+//! the whole run, coverage of edge kinds, acknowledgements, `--strict`.
+
+use std::path::Path;
+
+use crate::support::{AS_OF, outcome, proviso, temp_dir};
+
+/// Every path clause names its kind, so edges of other kinds escape them.
+const AGREEMENT: &str = "\
+define models as nodes where kind = model
+define azure as nodes where cloud = azure
+define probes as nodes where kind = probe
+define customers as nodes where zone = external
+clause 1: api access from customers to models must route via azure
+clause 2: data from customers must stay within azure
+clause 3: probes must have cloud = azure
+";
+
+const PLAIN: &str = "\
+nodes:
+  app: {kind: client, zone: external}
+  gw: {kind: gateway, cloud: azure}
+  gpt: {kind: model, cloud: azure}
+edges:
+  - {from: app, to: gw, kind: api}
+  - {from: gw, to: gpt, kind: api}
+  - {from: app, to: gw, kind: data}
+";
+
+const WITH_PROBE: &str = "\
+nodes:
+  app: {kind: client, zone: external}
+  gw: {kind: gateway, cloud: azure}
+  gpt: {kind: model, cloud: azure}
+  p: {kind: probe, cloud: azure}
+edges:
+  - {from: app, to: gw, kind: api}
+  - {from: gw, to: gpt, kind: api}
+  - {from: app, to: gw, kind: data}
+";
+
+fn tree(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    for (path, text) in files {
+        let p = dir.join(path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("a directory can be made");
+        }
+        std::fs::write(p, text).expect("a file can be written");
+    }
+    dir
+}
+
+fn check_in(dir: &Path, args: &[&str]) -> (i32, String) {
+    let out = proviso()
+        .current_dir(dir)
+        .args(["check", "--agreement", "a.contract", "--as-of", AS_OF])
+        .args(args)
+        .output()
+        .expect("the proviso binary runs");
+    (out.status.code().unwrap_or(-1), outcome(&out))
+}
+
+#[test]
+fn a_definition_no_topology_of_the_run_uses_is_one_warning_for_the_run() {
+    let dir = tree(
+        "unused-all",
+        &[
+            ("a.contract", AGREEMENT),
+            ("one.yaml", PLAIN),
+            ("two.yaml", PLAIN),
+        ],
+    );
+    let (code, out) = check_in(&dir, &["one.yaml", "two.yaml", "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.matches("warning[unused-definition:probes]: definition `probes` matches no node in any of the 2 topologies checked against `a.contract`").count(),
+        1,
+        "{out}"
+    );
+}
+
+#[test]
+fn a_definition_used_by_one_topology_gives_no_warning_and_a_verbose_note_for_the_others() {
+    let dir = tree(
+        "unused-some",
+        &[
+            ("a.contract", AGREEMENT),
+            ("one.yaml", PLAIN),
+            ("two.yaml", WITH_PROBE),
+        ],
+    );
+    let (code, out) = check_in(&dir, &["one.yaml", "two.yaml", "--strict", "--verbose"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("warning["), "{out}");
+    assert!(
+        out.contains("note: definition `probes` matches no node in `one.yaml` (another topology of this run uses it)"),
+        "{out}"
+    );
+    let (_, quiet) = check_in(&dir, &["one.yaml", "two.yaml"]);
+    assert!(!quiet.contains("note:"), "{quiet}");
+}
+
+#[test]
+fn a_value_differing_only_in_case_is_a_warning_naming_the_node_and_topology() {
+    let topo = PLAIN.replace("gpt: {kind: model", "gpt: {kind: Model");
+    let dir = tree("case", &[("a.contract", AGREEMENT), ("d.yaml", &topo)]);
+    let (code, out) = check_in(&dir, &["d.yaml", "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("warning[look-alike:kind=model]: node `gpt` has kind `Model`, which is not `model`: it differs only in case, in `d.yaml`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_zero_width_space_in_a_value_is_a_warning_that_shows_it() {
+    let topo = PLAIN.replace(
+        "gw: {kind: gateway, cloud: azure}",
+        "gw: {kind: gateway, cloud: \"azure\\u200b\"}",
+    );
+    let dir = tree("zwsp", &[("a.contract", AGREEMENT), ("d.yaml", &topo)]);
+    let (code, out) = check_in(&dir, &["d.yaml", "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("warning[look-alike:cloud=azure]: node `gw` has cloud `azure\\u{200b}`, which is not `azure`: it holds an invisible U+200B (zero-width space), in `d.yaml`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_cyrillic_letter_in_a_value_is_a_homoglyph_warning() {
+    let topo = PLAIN.replace(
+        "gw: {kind: gateway, cloud: azure}",
+        "gw: {kind: gateway, cloud: \u{0430}zure}",
+    );
+    let dir = tree("cyrillic", &[("a.contract", AGREEMENT), ("d.yaml", &topo)]);
+    let (code, out) = check_in(&dir, &["d.yaml", "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("which is not `azure`: it holds the Cyrillic letter U+0430, which looks like `a`, in `d.yaml`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_edge_kind_no_clause_mentions_is_a_coverage_warning_with_its_edges() {
+    let topo = format!(
+        "{PLAIN}  - {{from: app, to: gpt, kind: etl}}\n  - {{from: gw, to: gpt, kind: etl}}\n  - {{from: app, to: gw, kind: etl}}\n  - {{from: gpt, to: app, kind: etl}}\n"
+    );
+    let dir = tree("coverage", &[("a.contract", AGREEMENT), ("d.yaml", &topo)]);
+    let (code, out) = check_in(&dir, &["d.yaml", "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("warning[uncovered-kind:etl]: 4 edges of kind `etl` in `d.yaml` escape every kind-specific clause: `app --etl--> gpt` at d.yaml:9:5, `gw --etl--> gpt` at d.yaml:10:5, `app --etl--> gw` at d.yaml:11:5 and 1 more"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_acknowledged_warning_is_listed_as_acknowledged_and_does_not_fail_strict() {
+    let dir = tree(
+        "ack",
+        &[
+            ("a.contract", AGREEMENT),
+            ("d.yaml", PLAIN),
+            (
+                "proviso.toml",
+                "[warnings]\nacknowledge = [\"unused-definition:probes\"]\n",
+            ),
+        ],
+    );
+    let (code, out) = check_in(&dir, &["d.yaml", "--strict"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("acknowledged[unused-definition:probes]"),
+        "{out}"
+    );
+    assert!(out.contains("= acknowledged at proviso.toml:2:16"), "{out}");
+}
+
+#[test]
+fn an_acknowledgement_that_matches_no_warning_is_a_warning() {
+    let dir = tree(
+        "ack-unused",
+        &[
+            ("a.contract", AGREEMENT),
+            ("d.yaml", WITH_PROBE),
+            (
+                "proviso.toml",
+                "[warnings]\nacknowledge = [\"unused-definition:probes\"]\n",
+            ),
+        ],
+    );
+    let (code, out) = check_in(&dir, &["d.yaml", "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("warning[unused-acknowledgement:unused-definition:probes]: the acknowledgement `unused-definition:probes` matches no warning of this run"),
+        "{out}"
+    );
+}
+
+#[test]
+fn strict_passes_on_the_compliant_fixtures() {
+    let out = proviso()
+        .args([
+            "check",
+            "fixtures/topologies/azure-routed.yaml",
+            "--as-of",
+            AS_OF,
+            "--strict",
+        ])
+        .output()
+        .expect("the proviso binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", outcome(&out));
+    // The compliant block of the gate's doc, on its own, under the repo's
+    // configuration (which acknowledges what a single design lacks).
+    let doc = std::fs::read_to_string("fixtures/gate/repo/docs/arch.md").expect("the doc exists");
+    let start = doc.find("```yaml proviso").expect("a block");
+    let end = start + doc[start..].find("\n```\n").expect("its end") + 5;
+    let block =
+        doc[start..end].replace("agreement: ../../../contracts/azure-openai.contract\n", "");
+    let dir = tree("compliant-block", &[("option-a.md", &block)]);
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/gate/repo/proviso.toml");
+    let agreement =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/contracts/azure-openai.contract");
+    let out = proviso()
+        .current_dir(&dir)
+        .args([
+            "check",
+            "option-a.md",
+            "--as-of",
+            AS_OF,
+            "--strict",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--agreement")
+        .arg(&agreement)
+        .output()
+        .expect("the proviso binary runs");
+    assert_eq!(out.status.code(), Some(0), "{}", outcome(&out));
+}
+
+#[test]
+fn a_doc_of_several_blocks_gives_few_warnings_each_naming_its_topology() {
+    let out = proviso()
+        .args([
+            "check",
+            "fixtures/gate/repo/docs/arch.md",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "github",
+        ])
+        .output()
+        .expect("the proviso binary runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let warnings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("::warning") && l.contains("proviso warning"))
+        .collect();
+    assert!(warnings.len() <= 4, "{text}");
+    for w in warnings {
+        assert!(
+            w.contains("checked against `fixtures/contracts/azure-openai.contract`")
+                || w.contains("arch.md#"),
+            "{w}"
+        );
+    }
+}
