@@ -878,32 +878,6 @@ impl<'t> Facts<'t> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn look_alikes_are_explained() {
-        assert_eq!(
-            why_alike("azure\u{200b}", "azure").as_deref(),
-            Some("holds an invisible U+200B (zero-width space)")
-        );
-        assert_eq!(
-            why_alike("azure ", "azure").as_deref(),
-            Some("has a space at one end")
-        );
-        assert_eq!(
-            why_alike("\u{0430}zure", "azure").as_deref(),
-            Some("holds the Cyrillic letter U+0430, which looks like `a`")
-        );
-        assert_eq!(
-            why_alike("Model", "model").as_deref(),
-            Some("differs only in case")
-        );
-        assert_eq!(why_alike("aws", "azure"), None);
-    }
-}
-
 /// The warnings about effective dates, which depend on the day judged at
 /// and not on the topology: a clause window outside the agreement's term,
 /// and an agreement not in force at all on `as_of`.
@@ -984,4 +958,30 @@ fn window_warning(ag: &Agreement, clause: &Clause, out: &mut Vec<Coded>) {
         .also(&ag.source, term.span.clone(), "the agreement's term")
         .help(help),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn look_alikes_are_explained() {
+        assert_eq!(
+            why_alike("azure\u{200b}", "azure").as_deref(),
+            Some("holds an invisible U+200B (zero-width space)")
+        );
+        assert_eq!(
+            why_alike("azure ", "azure").as_deref(),
+            Some("has a space at one end")
+        );
+        assert_eq!(
+            why_alike("\u{0430}zure", "azure").as_deref(),
+            Some("holds the Cyrillic letter U+0430, which looks like `a`")
+        );
+        assert_eq!(
+            why_alike("Model", "model").as_deref(),
+            Some("differs only in case")
+        );
+        assert_eq!(why_alike("aws", "azure"), None);
+    }
 }
