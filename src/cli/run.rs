@@ -414,9 +414,24 @@ impl Run<'_> {
         let timings = &mut self.timings;
         let (only, skip) = (&self.args.clauses, &self.args.skip_clauses);
         let ids = &mut self.clause_ids;
+        // An agreement file that cannot be read is shown where the topology
+        // names it, when it does.
+        let topo = &unit.topology;
+        let named_at = topo
+            .agreement
+            .as_ref()
+            .map(|(_, span)| (topo.source.clone(), span.clone()));
         let agreement = self.agreements.entry(ag_path.clone()).or_insert_with(|| {
             let clock = Instant::now();
             let ag = proviso::input::read(&ag_path, max)
+                .map_err(|mut e| {
+                    if let (Some((src, span)), Some(d)) = (named_at, e.0.first_mut())
+                        && d.primary.is_none()
+                    {
+                        *d = d.clone().at(&src, span, "the agreement named here");
+                    }
+                    e
+                })
                 .and_then(|src| proviso::syntax::parse_agreement(&src))
                 .map(|mut ag| {
                     ids.extend(ag.clauses.iter().map(|c| c.id.node.clone()));

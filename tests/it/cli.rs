@@ -539,3 +539,25 @@ fn the_verdicts_view_has_no_locations_so_a_json_twin_gives_the_same_one() {
     assert!(yaml.to_string().contains("\"witnesses\":[["), "{yaml}");
     assert_eq!(yaml, view("fixtures/json/all-forms.json"));
 }
+
+#[test]
+fn a_missing_agreement_file_is_shown_where_the_topology_names_it() {
+    let dir = super::support::temp_dir("missing-agreement");
+    std::fs::write(
+        dir.join("d.yaml"),
+        "name: d\nagreement: missing.contract\nnodes:\n  a: {kind: client}\n",
+    )
+    .expect("written");
+    let out = super::support::proviso()
+        .current_dir(&dir)
+        .args(["check", "d.yaml", "--root", "."])
+        .output()
+        .expect("runs");
+    let text = super::support::outcome(&out);
+    assert!(text.starts_with("exit: 2"), "{text}");
+    assert!(
+        text.contains("cannot read `missing.contract`: no such file"),
+        "{text}"
+    );
+    assert!(text.contains("d.yaml:2:12"), "{text}");
+}
