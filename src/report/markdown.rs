@@ -14,7 +14,8 @@ use std::fmt::Write as _;
 use super::findings::{self, Finding};
 use super::human::{more_witnesses, path_text};
 use super::model::{
-    BaselineState, BaselineSummary, ClauseVerdict, Document, Report, Verdict, WaiverState, Witness,
+    BaselineState, BaselineSummary, ClauseVerdict, Document, Report, Verdict, WaiverState, Warning,
+    Witness,
 };
 
 /// The document as Markdown.
@@ -288,7 +289,13 @@ fn warnings(r: &Report, out: &mut String) {
         return;
     }
     let _ = writeln!(out, "\n### Warnings ({})\n", r.warnings.len());
-    for w in &r.warnings {
+    warning_list(&r.warnings, out);
+}
+
+/// One list item per warning: the message in code (it quotes input), where,
+/// and whether it is acknowledged.
+fn warning_list(warnings: &[Warning], out: &mut String) {
+    for w in warnings {
         let at = w
             .location
             .as_ref()
@@ -309,15 +316,7 @@ fn run_warnings(doc: &Document, out: &mut String) {
         "\n## Warnings about the whole run ({})\n",
         doc.warnings.len()
     );
-    for w in &doc.warnings {
-        let at = w
-            .location
-            .as_ref()
-            .map(|l| format!(" at {}", code(&l.to_string())))
-            .unwrap_or_default();
-        let ack = if w.open() { "" } else { " (acknowledged)" };
-        let _ = writeln!(out, "- {}{at}{ack}", code(&w.message));
-    }
+    warning_list(&doc.warnings, out);
 }
 
 fn waiver_statuses(doc: &Document, out: &mut String) {

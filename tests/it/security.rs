@@ -52,6 +52,14 @@ fn run_in_ci(dir: &Path, args: &[&str]) -> Output {
         .expect("the proviso binary runs")
 }
 
+/// Checks the whole tree of `dir` against its `a.contract`, outside CI.
+fn scan(dir: &Path) -> Output {
+    run_in(
+        dir,
+        &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
+    )
+}
+
 fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
@@ -513,10 +521,7 @@ fn a_scan_never_skips_what_looks_like_a_topology() {
     ];
     for (name, text) in hidden {
         let dir = tree("hide", &[("a.contract", STRICT), (name, text)]);
-        let out = run_in(
-            &dir,
-            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
-        );
+        let out = scan(&dir);
         assert_eq!(code(&out), 2, "{name}: {}", outcome(&out));
         assert!(outcome(&out).contains(name), "{name}: {}", outcome(&out));
     }
@@ -536,10 +541,7 @@ fn a_scan_checks_files_that_an_escape_or_a_bom_would_once_have_hidden() {
         ),
     ] {
         let dir = tree("bom", &[("a.contract", STRICT), (name, text)]);
-        let out = run_in(
-            &dir,
-            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
-        );
+        let out = scan(&dir);
         let text = outcome(&out);
         assert_eq!(code(&out), 1, "{name}: {text}");
         assert!(text.contains(&format!("{name}\n")), "{name}: {text}");
@@ -558,10 +560,7 @@ fn near_miss_info_strings_are_errors() {
     ] {
         let doc = format!("# Design\n\n```{info}\n{BYPASS}```\n");
         let dir = tree("info", &[("a.contract", STRICT), ("doc.md", &doc)]);
-        let out = run_in(
-            &dir,
-            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
-        );
+        let out = scan(&dir);
         let text = outcome(&out);
         assert_eq!(code(&out), 2, "{info}: {text}");
         assert!(text.contains("doc.md:3:1"), "{info}: {text}");
@@ -609,10 +608,7 @@ fn ignore_files_added_by_a_change_hide_no_tracked_topology() {
     std::fs::write(dir.join(".ignore"), "*.yaml\n").expect("w");
     std::fs::write(dir.join("designs/.gitignore"), "*\n").expect("w");
     std::fs::write(dir.join(".gitignore"), "designs/\n.hidden/\n").expect("w");
-    let out = run_in(
-        &dir,
-        &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
-    );
+    let out = scan(&dir);
     let text = outcome(&out);
     assert_eq!(code(&out), 1, "{text}");
     assert!(text.contains("designs/prod.yaml\n"), "{text}");
@@ -650,10 +646,7 @@ fn a_file_named_like_a_glob_does_not_replace_its_expansion() {
 fn file_names_that_could_pass_for_another_label_are_refused() {
     for name in ["legacy.yaml#new.yaml", "deploy\\prod.yaml"] {
         let dir = tree("alias", &[("a.contract", STRICT), (name, BYPASS)]);
-        let out = run_in(
-            &dir,
-            &["check", ".", "--agreement", "a.contract", "--as-of", AS_OF],
-        );
+        let out = scan(&dir);
         let text = outcome(&out);
         assert_eq!(code(&out), 2, "{name}: {text}");
         assert!(text.contains("rename the file"), "{name}: {text}");
