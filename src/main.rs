@@ -2,6 +2,9 @@
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: cli::alloc::Allocator = cli::alloc::Allocator;
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

@@ -7,6 +7,7 @@
 //! internal error with exit code 3, without a backtrace unless
 //! `RUST_BACKTRACE` is set.
 
+pub mod alloc;
 mod args;
 mod discover;
 mod generate;

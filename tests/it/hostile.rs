@@ -327,3 +327,33 @@ fn all_witnesses_of_a_long_chain_stay_within_a_linear_hop_budget() {
         n
     );
 }
+
+#[test]
+fn running_out_of_memory_is_exit_2_with_a_message_never_an_abort() {
+    if !has_prlimit() {
+        return; // no way to impose a memory limit here
+    }
+    // Every witness of a 20k chain, under 100 MB of address space: more
+    // than the process may use, so an allocation fails.
+    let path = temp_file("chain-oom.json", &one_line_json(20_000, false, "m"));
+    let run = |witnesses: &str| {
+        Command::new("prlimit")
+            .arg("--as=100000000")
+            .arg("--")
+            .arg(env!("CARGO_BIN_EXE_proviso"))
+            .args(["check", &path, "--agreement", AGREEMENT, "--as-of", AS_OF])
+            .args(["--format", "sarif", "--max-witnesses", witnesses])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("RAYON_NUM_THREADS", "2")
+            .env("MALLOC_ARENA_MAX", "2")
+            .output()
+            .expect("proviso runs")
+    };
+    // The limit leaves room for the usual run, which reports the breach...
+    assert_eq!(run("10").status.code(), Some(1));
+    // ...and not for every witness, which runs out of memory.
+    let out = run("0");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: out of memory"), "{stderr}");
+}
