@@ -561,3 +561,28 @@ fn a_missing_agreement_file_is_shown_where_the_topology_names_it() {
     );
     assert!(text.contains("d.yaml:2:12"), "{text}");
 }
+
+#[test]
+fn strict_passes_on_every_compliant_fixture() {
+    let mut compliant = Vec::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/topologies");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the fixtures")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    files.sort();
+    files.push(dir.join("../gate/repo/.hidden/checked.yaml"));
+    for path in files {
+        let path = super::support::relative(&path);
+        if exit_code(&["check", &path, "--as-of", AS_OF]) != 0 {
+            continue; // breached on purpose
+        }
+        assert_eq!(
+            exit_code(&["check", &path, "--as-of", AS_OF, "--strict"]),
+            0,
+            "{path} is compliant but fails --strict"
+        );
+        compliant.push(path);
+    }
+    assert!(compliant.len() >= 3, "{compliant:?}");
+}

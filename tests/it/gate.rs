@@ -44,20 +44,16 @@ fn a_directory_checks_topologies_and_docs_and_skips_the_rest() {
     summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
     note: skipped `fixtures/gate/repo/ci.yml`: its top level has no `nodes`
     note: skipped `fixtures/gate/repo/docs/notes.md`: no ```proviso or ```yaml proviso block
-    note: definition `azure_api` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
-    note: definition `customers` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
-    note: definition `runtimes` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
-    note: definition `eu_sites` matches no node in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
-    note: no node has attribute `zone` in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
-    note: no edge has kind `session` in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
-    note: no edge has kind `inference` in `fixtures/gate/repo/.hidden/checked.yaml` (another topology of this run uses it)
     note: definition `runtimes` matches no node in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
     note: no edge has kind `session` in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
     note: no edge has kind `inference` in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
+    note: no edge has kind `telemetry` in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
     note: definition `azure_api` matches no node in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     note: definition `runtimes` matches no node in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     note: no edge has kind `session` in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     note: no edge has kind `inference` in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
+    note: no edge has kind `telemetry` in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
+    note: no edge has kind `telemetry` in `fixtures/gate/repo/frontier.yaml` (another topology of this run uses it)
     ");
     // A hidden directory is no hiding place: its topology is checked.
     assert!(
