@@ -17,7 +17,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::close_bracket => "`]`",
         Rule::list_sep => "`,` or `and`",
         Rule::ident_char => "a letter, a digit, `_` or `-`",
-        Rule::item => "a definition, a `counts as` declaration or a clause",
+        Rule::item => "a definition, a declaration or a clause",
         Rule::kw_agreement => "`agreement`",
         Rule::kw_between => "`between`",
         Rule::kw_effective => "`effective`",
@@ -53,6 +53,17 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_within => "`within`",
         Rule::kw_directly | Rule::indirect => "`directly or indirectly`",
         Rule::kw_indirectly => "`indirectly`",
+        Rule::kw_data => "`data moves`",
+        Rule::kw_moves => "`moves`",
+        Rule::kw_against | Rule::against_call => "`against the call`",
+        Rule::kw_the => "`the`",
+        Rule::kw_call => "`call`",
+        Rule::kw_both | Rule::both_ways => "`both ways`",
+        Rule::kw_ways => "`ways`",
+        Rule::kw_over => "`over` and edge kinds",
+        Rule::direction => {
+            "a declaration such as `data moves against the call over read`"
+        }
         Rule::keyword => "a keyword",
         Rule::name | Rule::kind | Rule::access_kind | Rule::attr => {
             "a name such as `models` or `api`"
