@@ -53,7 +53,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_within => "`within`",
         Rule::kw_directly | Rule::indirect => "`directly or indirectly`",
         Rule::kw_indirectly => "`indirectly`",
-        Rule::kw_data => "`data moves`",
+        Rule::kw_data | Rule::data_word | Rule::data_glued => "`data moves`",
         Rule::kw_moves => "`moves`",
         Rule::kw_against | Rule::against_call => "`against the call`",
         Rule::kw_the => "`the`",
