@@ -290,11 +290,23 @@ pub fn remedy(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Option<Cut> {
                 (Cut::Edges { edges: cut, minimum }, Some(v)) => {
                     // An edge walked both ways is two arcs of the cut's
                     // network but one edge to remove, so the cut is only
-                    // proven minimum when no edge lies on violating walks
-                    // both ways (else it is within twice the minimum).
+                    // proven minimum when no edge could be cut both ways
+                    // (else it is within twice the minimum). An arc into
+                    // a source's start state is never cut (that state is
+                    // on the sources' side), and outside `must not route
+                    // via` entering a source that is no target (an arrival
+                    // is an arc to the sink) is entering its start state.
                     let both_live = v.doubled && {
                         let live = paths::violating_edges(graph, edges, &kinds, &s, &t, w.as_ref(), goal);
-                        live.windows(2)
+                        let cuttable: Vec<u32> = live
+                            .into_iter()
+                            .filter(|&e| {
+                                let to = edges[e as usize].to as usize;
+                                goal == Goal::Through || !s.contains(to) || t.contains(to)
+                            })
+                            .collect();
+                        cuttable
+                            .windows(2)
                             .any(|p| v.origin[p[0] as usize] == v.origin[p[1] as usize])
                     };
                     Cut::Edges {
