@@ -287,7 +287,13 @@ pub fn remedy(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Option<Cut> {
             Some(match (cut, view) {
                 (cut, None) => cut,
                 (Cut::Capped, Some(_)) => Cut::Capped,
-                (Cut::Edges { edges: cut, minimum }, Some(v)) => {
+                (
+                    Cut::Edges {
+                        edges: cut,
+                        minimum,
+                    },
+                    Some(v),
+                ) => {
                     // An edge walked both ways is two arcs of the cut's
                     // network but one edge to remove, so the cut is only
                     // proven minimum when no edge could be cut both ways
@@ -297,7 +303,8 @@ pub fn remedy(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Option<Cut> {
                     // via` entering a source that is no target (an arrival
                     // is an arc to the sink) is entering its start state.
                     let both_live = v.doubled && {
-                        let live = paths::violating_edges(graph, edges, &kinds, &s, &t, w.as_ref(), goal);
+                        let live =
+                            paths::violating_edges(graph, edges, &kinds, &s, &t, w.as_ref(), goal);
                         let cuttable: Vec<u32> = live
                             .into_iter()
                             .filter(|&e| {

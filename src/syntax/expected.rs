@@ -61,9 +61,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_both | Rule::both_ways => "`both ways`",
         Rule::kw_ways => "`ways`",
         Rule::kw_over => "`over` and edge kinds",
-        Rule::direction => {
-            "a declaration such as `data moves against the call over read`"
-        }
+        Rule::direction => "a declaration such as `data moves against the call over read`",
         Rule::keyword => "a keyword",
         Rule::name | Rule::kind | Rule::access_kind | Rule::attr => {
             "a name such as `models` or `api`"

@@ -104,12 +104,7 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
     });
     Diagnostic::error(message)
         .at(source, pos..end, label)
-        .maybe_help(
-            directly_help
-                .or(keyword_help)
-                .or(quote_help)
-                .or(flow_help),
-        )
+        .maybe_help(directly_help.or(keyword_help).or(quote_help).or(flow_help))
 }
 
 fn is_keyword(word: &str) -> bool {

@@ -561,7 +561,11 @@ fn a_read_carries_data_out_of_the_callee_only_once_declared_to_move_against_the_
     assert_eq!(judged(&declaring("", clause, READ)).verdict, Verdict::Holds);
     assert_eq!(
         judged(&declaring(AGAINST, clause, READ)),
-        j(Verdict::Breached, &["phi <-read- billing"], &["phi <-read- billing"])
+        j(
+            Verdict::Breached,
+            &["phi <-read- billing"],
+            &["phi <-read- billing"]
+        )
     );
 }
 
@@ -569,7 +573,11 @@ fn a_read_carries_data_out_of_the_callee_only_once_declared_to_move_against_the_
 fn data_counted_as_another_kind_moves_the_way_its_own_kind_is_declared() {
     let decl = format!("{AGAINST}\nin spirit, read counts as data");
     assert_eq!(
-        judged(&declaring(&decl, "data from stores must stay within azure", READ)),
+        judged(&declaring(
+            &decl,
+            "data from stores must stay within azure",
+            READ
+        )),
         j(Verdict::Contested, &[], &["phi <-read- billing"])
     );
 }
@@ -585,7 +593,11 @@ edges:
     let clause = "read from stores must stay within azure";
     assert_eq!(
         judged(&declaring("", clause, topo)),
-        j(Verdict::Breached, &["phi -read-> cache"], &["phi -read-> cache"])
+        j(
+            Verdict::Breached,
+            &["phi -read-> cache"],
+            &["phi -read-> cache"]
+        )
     );
     holds_declaring(AGAINST, clause, topo);
 }
@@ -601,7 +613,11 @@ edges:
     let clause = "sync from stores must stay within azure";
     assert_eq!(
         judged(&declaring("", clause, topo)),
-        j(Verdict::Breached, &["phi -sync-> out"], &["phi -sync-> out"])
+        j(
+            Verdict::Breached,
+            &["phi -sync-> out"],
+            &["phi -sync-> out"]
+        )
     );
     let both = ["phi <-sync- ext", "phi -sync-> out"];
     assert_eq!(
@@ -616,7 +632,11 @@ fn a_reader_has_access_to_what_it_reads_whichever_way_its_data_moves() {
     for decl in ["", AGAINST] {
         assert_eq!(
             judged(&declaring(decl, clause, READ)),
-            j(Verdict::Breached, &["billing -read-> phi"], &["billing -read-> phi"]),
+            j(
+                Verdict::Breached,
+                &["billing -read-> phi"],
+                &["billing -read-> phi"]
+            ),
             "{decl}"
         );
     }
@@ -634,10 +654,17 @@ edges:
     holds_declaring("", clause, topo);
     assert_eq!(
         judged(&declaring(BOTH, clause, topo)),
-        j(Verdict::Breached, &["phi <-sync- app"], &["phi <-sync- app"])
+        j(
+            Verdict::Breached,
+            &["phi <-sync- app"],
+            &["phi <-sync- app"]
+        )
     );
     let reach = "stores must have sync access to apps";
-    assert_eq!(judged(&declaring("", reach, topo)).verdict, Verdict::Breached);
+    assert_eq!(
+        judged(&declaring("", reach, topo)).verdict,
+        Verdict::Breached
+    );
     holds_declaring(BOTH, reach, topo);
 }
 
@@ -661,7 +688,11 @@ fn a_hop_against_its_edge_says_so_and_findings_name_the_edge_as_written() {
     assert_eq!((edge.from.as_str(), edge.to.as_str()), ("billing", "phi"));
     let remedy = v.remedy.as_ref().expect("a breach has a remedy");
     assert_eq!(
-        (remedy.remove[0].from.as_str(), remedy.remove[0].to.as_str(), remedy.remove[0].against),
+        (
+            remedy.remove[0].from.as_str(),
+            remedy.remove[0].to.as_str(),
+            remedy.remove[0].against
+        ),
         ("billing", "phi", false)
     );
     let json = serde_json::to_string(&report).expect("json");

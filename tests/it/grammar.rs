@@ -148,7 +148,12 @@ fn data_moves_against_the_call_or_both_ways_over_kinds() {
     let got: Vec<(Flow, Vec<&str>)> = ag
         .directions
         .iter()
-        .map(|d| (d.flow.node, d.kinds.iter().map(|k| k.node.as_str()).collect()))
+        .map(|d| {
+            (
+                d.flow.node,
+                d.kinds.iter().map(|k| k.node.as_str()).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -162,7 +167,10 @@ fn data_moves_against_the_call_or_both_ways_over_kinds() {
 #[test]
 fn a_kind_declared_to_move_two_ways_is_an_error_at_both_places() {
     let e = error("data moves against the call over read\ndata moves both ways over sync, read\n");
-    assert!(e.contains("data over `read` is declared to move two ways"), "{e}");
+    assert!(
+        e.contains("data over `read` is declared to move two ways"),
+        "{e}"
+    );
     assert!(e.contains("t.contract:2:33"), "{e}");
     assert!(e.contains("declared to move against the call here"), "{e}");
     // The same way twice is only said twice.
