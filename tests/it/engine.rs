@@ -669,6 +669,26 @@ edges:
 }
 
 #[test]
+fn route_forms_walk_back_over_edges_whose_data_moves_both_ways() {
+    let topo = "
+nodes: {app: {kind: app}, gw: {kind: gateway}, phi: {kind: store}}
+edges:
+  - {from: app, to: phi, kind: sync}
+  - {from: gw, to: app, kind: sync}
+";
+    let clause = "sync access from stores to apps must route via gateways";
+    holds_declaring("", clause, topo);
+    assert_eq!(
+        judged(&declaring(BOTH, clause, topo)),
+        j(
+            Verdict::Breached,
+            &["phi <-sync- app"],
+            &["phi <-sync- app"]
+        )
+    );
+}
+
+#[test]
 fn dependency_follows_calls_whichever_way_data_moves() {
     holds_declaring(AGAINST, "stores must not depend on apps", READ);
 }
