@@ -6,7 +6,9 @@
 //! hides every other route to it) plus a pass over the nodes. The remedy
 //! of a breached path clause (`remedy`, see `cut`) asks the same question
 //! as its search. Negated modals flip what counts as an offence, not the
-//! search.
+//! search. Each form also says how it walks edges ([`Follow`]): the
+//! stay-within and access forms walk the agreement's view of which way
+//! data moves (see `view`), the others walk calls.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -17,16 +19,56 @@ use super::cut::{self, Cut};
 use super::graph::{Graph, KindMask};
 use super::paths::{self, Goal, Path};
 use super::select::{self, Definitions};
+use super::view::{Follow, View};
 use crate::syntax::ast::{Clause, Form, Selector};
-use crate::topology::Topology;
+use crate::topology::{Edge, Topology};
 
 /// A witness before it is turned into strings and locations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Offence {
     /// A path of edges to an offending node.
-    Path(Path),
+    Path(Walk),
     /// An offending node on its own.
     Node(u32),
+}
+
+/// A violating path in terms of the topology's own edges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walk {
+    /// The offending target node.
+    pub target: u32,
+    /// The edges in walking order, each with whether it is walked against
+    /// its direction (from callee to caller); never empty.
+    pub steps: Vec<(u32, bool)>,
+}
+
+impl Walk {
+    /// `path`, found on `view` (or on the topology's own edges), as
+    /// original edges.
+    fn new(path: Path, view: Option<&View>) -> Walk {
+        let steps = path
+            .edges
+            .iter()
+            .map(|&e| match view {
+                Some(v) => (v.origin[e as usize], v.against.contains(e as usize)),
+                None => (e, false),
+            })
+            .collect();
+        Walk {
+            target: path.target,
+            steps,
+        }
+    }
+}
+
+/// The views of the topology the forms that follow data walk (see
+/// `view`); `None` where they walk the edges as written.
+#[derive(Default)]
+pub struct Views {
+    /// For the stay-within form.
+    pub data: Option<View>,
+    /// For the access and route forms.
+    pub access: Option<View>,
 }
 
 /// What one reading of a clause found.
@@ -76,11 +118,14 @@ pub struct Ctx<'a> {
     pub memo: Memo,
     /// Most witnesses kept per clause and reading (`usize::MAX`: all).
     pub max: usize,
+    /// How the forms that follow data walk the edges.
+    pub views: Views,
 }
 
 /// One search, by everything its answer depends on.
 #[derive(PartialEq, Eq, Hash)]
 struct Query {
+    follow: Follow,
     kinds: KindMask,
     sources: FixedBitSet,
     targets: FixedBitSet,
@@ -100,7 +145,7 @@ struct Query {
 #[derive(Default)]
 pub struct Memo {
     paths: Mutex<HashMap<Query, Found>>,
-    reach: Mutex<HashMap<(KindMask, FixedBitSet), FixedBitSet>>,
+    reach: Mutex<HashMap<(Follow, KindMask, FixedBitSet), FixedBitSet>>,
 }
 
 /// A lock on a memo table. A poisoned lock only means a search panicked
@@ -114,8 +159,27 @@ impl Ctx<'_> {
         select::selector(sel, self.topo, self.defs)
     }
 
+    /// The view `follow` walks, if it is not the topology's own edges.
+    fn view(&self, follow: Follow) -> Option<&View> {
+        match follow {
+            Follow::Calls => None,
+            Follow::Data => self.views.data.as_ref(),
+            Follow::Access => self.views.access.as_ref(),
+        }
+    }
+
+    /// The graph and edges `follow` walks.
+    fn walked(&self, follow: Follow) -> (&Graph, &[Edge], Option<&View>) {
+        match self.view(follow) {
+            Some(v) => (&v.graph, &v.edges, Some(v)),
+            None => (self.graph, &self.topo.edges, None),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn paths(
         &self,
+        follow: Follow,
         kinds: &KindMask,
         s: &FixedBitSet,
         t: &FixedBitSet,
@@ -123,6 +187,7 @@ impl Ctx<'_> {
         goal: Goal,
     ) -> Found {
         let query = Query {
+            follow,
             kinds: kinds.clone(),
             sources: s.clone(),
             targets: t.clone(),
@@ -132,25 +197,39 @@ impl Ctx<'_> {
         if let Some(found) = lock(&self.memo.paths).get(&query) {
             return found.clone();
         }
-        let (paths, total) =
-            paths::forward(self.graph, &self.topo.edges, kinds, s, t, w, goal, self.max);
+        let (graph, edges, view) = self.walked(follow);
+        let (paths, total) = paths::forward(graph, edges, kinds, s, t, w, goal, self.max);
+        let violating = paths::violating_edges(graph, edges, kinds, s, t, w, goal);
         let found = Found {
             offences: Offences {
-                kept: paths.into_iter().map(Offence::Path).collect(),
+                kept: paths
+                    .into_iter()
+                    .map(|p| Offence::Path(Walk::new(p, view)))
+                    .collect(),
                 total,
             },
-            violating: paths::violating_edges(self.graph, &self.topo.edges, kinds, s, t, w, goal),
+            violating: match view {
+                Some(v) => v.originals(&violating),
+                None => violating,
+            },
         };
         lock(&self.memo.paths).insert(query, found.clone());
         found
     }
 
     /// Nodes of `subject` with no path to `to`: the offences of "every S has access to T".
-    fn unreached(&self, kinds: &KindMask, subject: &FixedBitSet, to: &FixedBitSet) -> Offences {
-        let key = (kinds.clone(), to.clone());
+    fn unreached(
+        &self,
+        follow: Follow,
+        kinds: &KindMask,
+        subject: &FixedBitSet,
+        to: &FixedBitSet,
+    ) -> Offences {
+        let key = (follow, kinds.clone(), to.clone());
         let cached = lock(&self.memo.reach).get(&key).cloned();
         let reach = cached.unwrap_or_else(|| {
-            let reach = paths::can_reach(self.graph, &self.topo.edges, kinds, to);
+            let (graph, edges, _) = self.walked(follow);
+            let reach = paths::can_reach(graph, edges, kinds, to);
             lock(&self.memo.reach).insert(key, reach.clone());
             reach
         });
@@ -163,6 +242,7 @@ impl Ctx<'_> {
 /// offending nodes found directly.
 enum Question {
     Paths {
+        follow: Follow,
         kinds: KindMask,
         s: FixedBitSet,
         t: FixedBitSet,
@@ -176,12 +256,13 @@ enum Question {
 pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Found {
     match question(clause, kinds, ctx) {
         Question::Paths {
+            follow,
             kinds,
             s,
             t,
             w,
             goal,
-        } => ctx.paths(&kinds, &s, &t, w.as_ref(), goal),
+        } => ctx.paths(follow, &kinds, &s, &t, w.as_ref(), goal),
         Question::Nodes(offences) => Found {
             offences,
             violating: Vec::new(),
@@ -194,27 +275,61 @@ pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Found {
 pub fn remedy(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Option<Cut> {
     match question(clause, kinds, ctx) {
         Question::Paths {
+            follow,
             kinds,
             s,
             t,
             w,
             goal,
-        } => cut::min_cut(
-            ctx.graph,
-            &ctx.topo.edges,
-            &kinds,
-            &s,
-            &t,
-            w.as_ref(),
-            goal,
-            cut::MAX_CUT,
-        ),
+        } => {
+            let (graph, edges, view) = ctx.walked(follow);
+            let cut = cut::min_cut(graph, edges, &kinds, &s, &t, w.as_ref(), goal, cut::MAX_CUT)?;
+            Some(match (cut, view) {
+                (cut, None) => cut,
+                (Cut::Capped, Some(_)) => Cut::Capped,
+                (
+                    Cut::Edges {
+                        edges: cut,
+                        minimum,
+                    },
+                    Some(v),
+                ) => {
+                    // An edge walked both ways is two arcs of the cut's
+                    // network but one edge to remove, so the cut is only
+                    // proven minimum when no edge could be cut both ways
+                    // (else it is within twice the minimum). An arc into
+                    // a source's start state is never cut (that state is
+                    // on the sources' side), and outside `must not route
+                    // via` entering a source that is no target (an arrival
+                    // is an arc to the sink) is entering its start state.
+                    let both_live = v.doubled && {
+                        let live =
+                            paths::violating_edges(graph, edges, &kinds, &s, &t, w.as_ref(), goal);
+                        let cuttable: Vec<u32> = live
+                            .into_iter()
+                            .filter(|&e| {
+                                let to = edges[e as usize].to as usize;
+                                goal == Goal::Through || !s.contains(to) || t.contains(to)
+                            })
+                            .collect();
+                        cuttable
+                            .windows(2)
+                            .any(|p| v.origin[p[0] as usize] == v.origin[p[1] as usize])
+                    };
+                    Cut::Edges {
+                        edges: v.originals(&cut),
+                        minimum: minimum && !both_live,
+                    }
+                }
+            })
+        }
         Question::Nodes(_) => None,
     }
 }
 
 fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
-    let paths = |kinds: &KindMask, s, t, w, goal| Question::Paths {
+    let paths = |follow, kinds: &KindMask, s, t, w, goal| Question::Paths {
+        follow,
         kinds: kinds.clone(),
         s,
         t,
@@ -241,22 +356,22 @@ fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
             } else {
                 Goal::Avoiding
             };
-            paths(kinds, s, t, Some(w), goal)
+            paths(Follow::Access, kinds, s, t, Some(w), goal)
         }
         Form::Access { subject, to, .. } => {
             let (s, t) = (ctx.set(subject), ctx.set(to));
             if negated {
-                paths(kinds, s, t, None, Goal::Any)
+                paths(Follow::Access, kinds, s, t, None, Goal::Any)
             } else {
-                Question::Nodes(ctx.unreached(kinds, &s, &t))
+                Question::Nodes(ctx.unreached(Follow::Access, kinds, &s, &t))
             }
         }
         Form::Depend { subject, on } => {
             let (s, t) = (ctx.set(subject), ctx.set(on));
             if negated {
-                paths(&all_edges, s, t, None, Goal::Any)
+                paths(Follow::Calls, &all_edges, s, t, None, Goal::Any)
             } else {
-                Question::Nodes(ctx.unreached(&all_edges, &s, &t))
+                Question::Nodes(ctx.unreached(Follow::Calls, &all_edges, &s, &t))
             }
         }
         Form::Hosted { subject, on } => {
@@ -280,7 +395,7 @@ fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
             let s = ctx.set(from);
             let mut outside = ctx.set(within);
             outside.toggle_range(..);
-            paths(kinds, s, outside, None, Goal::Any)
+            paths(Follow::Data, kinds, s, outside, None, Goal::Any)
         }
     }
 }

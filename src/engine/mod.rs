@@ -16,6 +16,7 @@ mod graph;
 mod kinds;
 mod paths;
 mod select;
+mod view;
 mod warnings;
 
 use std::time::{Duration, Instant};
@@ -91,6 +92,7 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
     let graph = Graph::new(topology.nodes.len(), &topology.edges);
     let defs = definitions(agreement, topology);
     let counts = CountsAs::new(agreement);
+    let views = views(agreement, topology);
     let ctx = Ctx {
         topo: topology,
         graph: &graph,
@@ -100,6 +102,7 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
             0 => usize::MAX,
             n => n,
         },
+        views,
     };
     let mut timings = vec![("index".to_string(), clock.elapsed())];
     // Clauses are independent: rayon judges them on every core, and
@@ -164,6 +167,26 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
         warnings,
         absences,
         timings,
+    }
+}
+
+/// The views the agreement's clauses walk, built only when some clause
+/// walks one and some edge's declared flow changes it (see [`view`]).
+fn views(agreement: &Agreement, topology: &Topology) -> forms::Views {
+    if agreement.directions.is_empty() {
+        return forms::Views::default();
+    }
+    let flows = view::flows(agreement, topology);
+    let uses = |pick: fn(&Form) -> bool| agreement.clauses.iter().any(|c| pick(&c.form));
+    let data = uses(|f| matches!(f, Form::Stay { .. }));
+    let access = uses(|f| matches!(f, Form::Access { .. } | Form::Route { .. }));
+    forms::Views {
+        data: data
+            .then(|| view::build(topology, &flows, view::Follow::Data))
+            .flatten(),
+        access: access
+            .then(|| view::build(topology, &flows, view::Follow::Access))
+            .flatten(),
     }
 }
 
@@ -368,6 +391,23 @@ fn hop(e: u32, topo: &Topology) -> Hop {
         to: topo.nodes[edge.to as usize].id.clone(),
         kind: topo.strings.resolve(edge.kind).to_string(),
         location: topo.edge_location(e),
+        against: false,
+    }
+}
+
+/// Edge `e` walked from callee to caller when `against`: `from` and `to`
+/// in walking order, the hop marked.
+fn walked_hop(e: u32, against: bool, topo: &Topology) -> Hop {
+    let h = hop(e, topo);
+    if against {
+        Hop {
+            from: h.to,
+            to: h.from,
+            against: true,
+            ..h
+        }
+    } else {
+        h
     }
 }
 
@@ -394,7 +434,11 @@ fn witness(offence: &Offence, topo: &Topology) -> Witness {
             baseline: None,
         },
         Offence::Path(path) => {
-            let hops: Vec<Hop> = path.edges.iter().map(|&e| hop(e, topo)).collect();
+            let hops: Vec<Hop> = path
+                .steps
+                .iter()
+                .map(|&(e, against)| walked_hop(e, against, topo))
+                .collect();
             let mut nodes: Vec<String> = hops.iter().map(|h| h.from.clone()).collect();
             nodes.extend(hops.last().map(|h| h.to.clone()));
             let location = hops

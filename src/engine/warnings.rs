@@ -248,11 +248,22 @@ pub fn collect(
             w.kind(k);
         }
     }
+    // A kind declared to move data some way is guarded like any other
+    // (a typo there silently leaves the edges walked with the call), but
+    // it does not cover the kind: no clause reads it for that.
+    let mut declared: HashSet<&str> = HashSet::new();
+    for decl in &ag.directions {
+        for k in &decl.kinds {
+            if !mentioned.contains(k.node.as_str()) && declared.insert(&k.node) {
+                w.kind(k);
+            }
+        }
+    }
     let mut specific = false;
     for clause in &ag.clauses {
         if let Some(k) = clause_kind(&clause.form) {
             specific = true;
-            if !mentioned.contains(k.node.as_str()) {
+            if !mentioned.contains(k.node.as_str()) && !declared.contains(k.node.as_str()) {
                 w.kind(k);
             }
             mentioned.insert(&k.node);

@@ -191,9 +191,10 @@ pub fn settle(doc: &mut Document) {
                         .hops
                         .iter()
                         .filter_map(|h| {
-                            violating
-                                .iter()
-                                .find(|e| e.from == h.from && e.kind == h.kind && e.to == h.to)
+                            violating.iter().find(|e| {
+                                h.edge_ends() == (e.from.as_str(), e.to.as_str())
+                                    && e.kind == h.kind
+                            })
                         })
                         .collect();
                     if marks.is_empty() {

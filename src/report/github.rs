@@ -97,11 +97,7 @@ fn finding(f: &Finding<'_>, out: &mut String) {
     let mut msg = f.sentence();
     // A one-hop path is located on its only edge already.
     for h in f.witness.hops.iter().filter(|_| f.witness.hops.len() > 1) {
-        let _ = write!(
-            msg,
-            "\n  {} --{}--> {} at {}",
-            h.from, h.kind, h.to, h.location
-        );
+        let _ = write!(msg, "\n  {} at {}", h.text(), h.location);
     }
     if let Some(a) = f.acceptance() {
         let _ = write!(msg, "\n{a}");

@@ -411,7 +411,8 @@ fn marks(w: &Witness) -> String {
     }
 }
 
-/// `a --kind--> b --kind--> c`, or the node id alone; untrusted text
+/// `a --kind--> b <--kind-- c` (a hop against its edge points back), or
+/// the node id alone; untrusted text
 /// escaped ([`crate::escape::display`]).
 pub fn path_text(w: &Witness) -> String {
     if w.hops.is_empty() {
@@ -419,7 +420,8 @@ pub fn path_text(w: &Witness) -> String {
     }
     let mut s = esc(&w.hops[0].from).into_owned();
     for h in &w.hops {
-        let _ = write!(s, " --{}--> {}", esc(&h.kind), esc(&h.to));
+        let (l, r) = h.arrows();
+        let _ = write!(s, " {l}{}{r} {}", esc(&h.kind), esc(&h.to));
     }
     s
 }

@@ -184,11 +184,7 @@ fn witnesses(r: &Report, v: &ClauseVerdict) -> String {
             let _ = writeln!(text, "  --> {}", f.witness.location);
         }
         for h in f.witness.hops.iter().filter(|_| f.witness.hops.len() > 1) {
-            let _ = writeln!(
-                text,
-                "  {} --{}--> {}: {}",
-                h.from, h.kind, h.to, h.location
-            );
+            let _ = writeln!(text, "  {}: {}", h.text(), h.location);
         }
         if let Some(a) = f.acceptance() {
             let _ = writeln!(text, "  {a}");

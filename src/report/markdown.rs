@@ -198,7 +198,7 @@ fn witness(f: &Finding<'_>, out: &mut String) {
     );
     // A one-hop path is located on its only edge already.
     for h in w.hops.iter().filter(|_| w.hops.len() > 1) {
-        let hop = format!("{} --{}--> {}", h.from, h.kind, h.to);
+        let hop = h.text();
         let _ = writeln!(
             out,
             "  - {} at {}",
@@ -219,7 +219,18 @@ pub fn mermaid(w: &Witness) -> String {
     for h in &w.hops {
         let from = node(&mut ids, &h.from, &mut out);
         let to = node(&mut ids, &h.to, &mut out);
-        let _ = writeln!(out, "  {from} -->|\"{}\"| {to}", mermaid_label(&h.kind));
+        // Against its edge the arrow is dotted and says so: data moves
+        // this way, the call the other.
+        let (arrow, note) = if h.against {
+            ("-.->", " (against the call)")
+        } else {
+            ("-->", "")
+        };
+        let _ = writeln!(
+            out,
+            "  {from} {arrow}|\"{}{note}\"| {to}",
+            mermaid_label(&h.kind)
+        );
     }
     out
 }
@@ -468,6 +479,7 @@ mod tests {
             to: to.to_string(),
             kind: kind.to_string(),
             location: at.clone(),
+            against: false,
         };
         let w = Witness {
             nodes: vec![],

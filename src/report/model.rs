@@ -414,14 +414,48 @@ pub struct Witness {
 /// One edge of a witness path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hop {
-    /// Caller.
+    /// Caller; the callee when [`Hop::against`].
     pub from: String,
-    /// Callee.
+    /// Callee; the caller when [`Hop::against`].
     pub to: String,
     /// The edge kind as labelled.
     pub kind: String,
     /// Where the edge is defined.
     pub location: Location,
+    /// Whether the hop is walked against its edge: data moving from
+    /// callee to caller (`data moves against the call` or `both ways`),
+    /// so `from` and `to` are in walking order and the edge itself runs
+    /// from `to` to `from`. Omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub against: bool,
+}
+
+impl Hop {
+    /// The edge's caller and callee, whichever way the hop walks it.
+    pub fn edge_ends(&self) -> (&str, &str) {
+        if self.against {
+            (&self.to, &self.from)
+        } else {
+            (&self.from, &self.to)
+        }
+    }
+
+    /// `a --kind--> b`, or `a <--kind-- b` against the edge, in walking
+    /// order, as is: each format escapes it its own way.
+    pub fn text(&self) -> String {
+        let (l, r) = self.arrows();
+        format!("{} {l}{}{r} {}", self.from, self.kind, self.to)
+    }
+
+    /// The arrow around the kind: `--`, `-->` with the edge, `<--`, `--`
+    /// against it.
+    pub fn arrows(&self) -> (&'static str, &'static str) {
+        if self.against {
+            ("<--", "--")
+        } else {
+            ("--", "-->")
+        }
+    }
 }
 
 /// A warning, located where possible.

@@ -262,7 +262,7 @@ fn code_flow(w: &Witness) -> Option<CodeFlow> {
         .hops
         .iter()
         .map(|h| {
-            let text = format!("{} --{}--> {}", h.from, h.kind, h.to);
+            let text = h.text();
             ThreadFlowLocation::builder()
                 .location(location(&h.location, None, Some(&text)))
                 .build()

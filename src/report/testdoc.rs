@@ -22,6 +22,7 @@ fn path(nodes: &[&str], kind: &str, line: usize) -> Witness {
             to: p[1].to_string(),
             kind: kind.to_string(),
             location: at("t.yaml", line + i),
+            against: false,
         })
         .collect::<Vec<_>>();
     Witness {
@@ -74,9 +75,9 @@ fn violating(witnesses: &[Witness]) -> Vec<Violation> {
         .iter()
         .flat_map(|w| {
             w.hops.iter().map(|h| Violation {
-                from: h.from.clone(),
+                from: h.edge_ends().0.to_string(),
                 kind: h.kind.clone(),
-                to: h.to.clone(),
+                to: h.edge_ends().1.to_string(),
                 location: h.location.clone(),
                 waiver: w.waiver.clone(),
                 baseline: w.baseline,

@@ -73,6 +73,9 @@ pub struct Agreement {
     pub definitions: Vec<Definition>,
     /// `in spirit, K1 and K2 count as K`, in file order.
     pub counts_as: Vec<CountsAs>,
+    /// `data moves against the call over K` and `data moves both ways
+    /// over K`, in file order.
+    pub directions: Vec<Direction>,
     /// The clauses, in file order.
     pub clauses: Vec<Clause>,
 }
@@ -135,6 +138,37 @@ pub struct CountsAs {
     pub kinds: Vec<Name>,
     /// The kind they count as.
     pub target: Name,
+    /// The whole declaration.
+    pub span: At,
+}
+
+/// Which way data moves over an edge, when not with the call (from
+/// caller to callee, every kind's default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// `against the call`: from callee to caller (a read, a fetch).
+    Against,
+    /// `both ways`: in both directions (a sync, a replication).
+    Both,
+}
+
+impl Flow {
+    /// `against the call` or `both ways`, as written.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Flow::Against => "against the call",
+            Flow::Both => "both ways",
+        }
+    }
+}
+
+/// `data moves against the call over K1, K2` or `data moves both ways over K`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Direction {
+    /// Which way data moves.
+    pub flow: Node<Flow>,
+    /// The edge kinds it moves that way over.
+    pub kinds: Vec<Name>,
     /// The whole declaration.
     pub span: At,
 }

@@ -62,6 +62,7 @@ impl<'s> Lowering<'s> {
             window: None,
             definitions: Vec::new(),
             counts_as: Vec::new(),
+            directions: Vec::new(),
             clauses: Vec::new(),
         };
         for p in pair.into_inner() {
@@ -70,6 +71,7 @@ impl<'s> Lowering<'s> {
                 Rule::definition => ag.definitions.push(self.lower_definition(p)?),
                 Rule::counts_as => ag.counts_as.push(self.lower_counts_as(p)?),
                 Rule::clause => ag.clauses.push(self.lower_clause(p)?),
+                Rule::direction => ag.directions.push(self.lower_direction(p)?),
                 Rule::EOI => {}
                 _ => return Err(self.unexpected(&p)),
             }
@@ -181,6 +183,26 @@ impl<'s> Lowering<'s> {
         Ok(CountsAs {
             kinds,
             target,
+            span: At(span(&pair)),
+        })
+    }
+
+    /// `direction = { kw_data ~ kw_moves ~ (against_call | both_ways) ~ kw_over ~ kind ~ (list_sep ~ kind)* }`
+    fn lower_direction(&mut self, pair: Pair<'_, Rule>) -> R<Direction> {
+        let mut flow = None;
+        let mut kinds = Vec::new();
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::against_call => flow = Some(Node::new(Flow::Against, span(&p))),
+                Rule::both_ways => flow = Some(Node::new(Flow::Both, span(&p))),
+                Rule::kind => kinds.push(self.lower_kind(p)?),
+                _ => {}
+            }
+        }
+        let flow = flow.ok_or_else(|| self.unexpected(&pair))?;
+        Ok(Direction {
+            flow,
+            kinds,
             span: At(span(&pair)),
         })
     }

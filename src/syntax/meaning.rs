@@ -2,7 +2,9 @@
 //!
 //! A definition may only use names defined above it (so definitions can
 //! never form a cycle, and a reader can follow an agreement top to bottom);
-//! names and clause ids are unique; `stay within` cannot be negated. Every
+//! names and clause ids are unique; `stay within` cannot be negated; an
+//! edge kind moves data one way only (two declarations that disagree
+//! would make the stay-within and access forms depend on which one wins). Every
 //! problem is collected, so a user fixes them all in one round.
 
 use std::collections::HashMap;
@@ -38,6 +40,37 @@ pub fn check(ag: &Agreement) -> Vec<Diagnostic> {
             );
         } else {
             defined.insert(&def.name.node, def);
+        }
+    }
+    let mut flows: HashMap<&str, (&Name, &Node<Flow>)> = HashMap::new();
+    for decl in &ag.directions {
+        for kind in &decl.kinds {
+            match flows.get(kind.node.as_str()) {
+                Some((first, flow)) if flow.node != decl.flow.node => errors.push(
+                    Diagnostic::error(format!(
+                        "data over `{}` is declared to move two ways",
+                        kind.node
+                    ))
+                    .at(
+                        src,
+                        kind.span.clone(),
+                        format!("declared to move {} here", decl.flow.node.as_str()),
+                    )
+                    .also(
+                        src,
+                        first.span.clone(),
+                        format!("declared to move {} here", flow.node.as_str()),
+                    )
+                    .help(format!(
+                        "keep one declaration for `{}`; `both ways` includes against the call",
+                        kind.node
+                    )),
+                ),
+                Some(_) => {}
+                None => {
+                    flows.insert(&kind.node, (kind, &decl.flow));
+                }
+            }
         }
     }
     let mut ids: HashMap<&str, &Clause> = HashMap::new();

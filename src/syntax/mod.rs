@@ -97,9 +97,14 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
     } else {
         (format!("expected {expected}"), None)
     };
+    // Data moves with the call unless declared otherwise, so the two
+    // declarations are all there is to say.
+    let flow_help = (expected == "`against the call` or `both ways`").then(|| {
+        "data moves with the call unless declared: say `data moves against the call over read` (the caller reads) or `data moves both ways over sync`".to_string()
+    });
     Diagnostic::error(message)
         .at(source, pos..end, label)
-        .maybe_help(directly_help.or(keyword_help).or(quote_help))
+        .maybe_help(directly_help.or(keyword_help).or(quote_help).or(flow_help))
 }
 
 fn is_keyword(word: &str) -> bool {

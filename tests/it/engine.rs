@@ -25,28 +25,41 @@ struct Judged {
     spirit: Vec<String>,
 }
 
+/// `a -k-> b`, and `b <-k- a` for a hop walked against its edge `a -k-> b`.
 fn text(w: &Witness) -> String {
     if w.hops.is_empty() {
         return w.nodes[0].clone();
     }
     let mut s = w.hops[0].from.clone();
     for h in &w.hops {
-        s.push_str(&format!(" -{}-> {}", h.kind, h.to));
+        if h.against {
+            s.push_str(&format!(" <-{}- {}", h.kind, h.to));
+        } else {
+            s.push_str(&format!(" -{}-> {}", h.kind, h.to));
+        }
     }
     s
 }
 
 fn judge_on(clause: &str, topology: &str, as_of: &str) -> Judged {
+    judged(&check_on("", clause, topology, as_of))
+}
+
+/// The report of one clause, after the prelude and `declarations`.
+fn check_on(declarations: &str, clause: &str, topology: &str, as_of: &str) -> proviso::Report {
     let sep = if clause.starts_with("effective") {
         " "
     } else {
         ": "
     };
-    let agreement = format!("{PRELUDE}\nclause T{sep}{clause}\n");
+    let agreement = format!("{PRELUDE}{declarations}\nclause T{sep}{clause}\n");
     let ag = proviso::parse_agreement("t.contract", &agreement).unwrap_or_else(|e| panic!("{e}"));
     let topo = proviso::load_topology("t.yaml", topology).unwrap_or_else(|e| panic!("{e}"));
     let day = proviso::Date::parse_from_str(as_of, "%Y-%m-%d").expect("a date");
-    let report = proviso::check(&ag, &topo, day).report;
+    proviso::check(&ag, &topo, day).report
+}
+
+fn judged(report: &proviso::Report) -> Judged {
     let v = &report.verdicts[0];
     let texts = |r: &Option<proviso::ReadingResult>| {
         r.as_ref()
@@ -518,6 +531,214 @@ edges:
                 "app -data-> s -replication-> b -data-> c"
             ]
         )
+    );
+}
+
+// ---- which way data moves
+
+/// billing (aws) reads phi (azure): data moves from phi to billing,
+/// against the edge.
+const READ: &str = "
+nodes:
+  billing: {kind: app, cloud: aws}
+  phi: {kind: store, cloud: azure}
+edges:
+  - {from: billing, to: phi, kind: read}
+";
+
+/// `clause` judged after the prelude, `define stores` and `declarations`.
+fn declaring(declarations: &str, clause: &str, topology: &str) -> proviso::Report {
+    let declarations = format!("define stores as nodes where kind = store\n{declarations}");
+    check_on(&declarations, clause, topology, "2026-11-26")
+}
+
+const AGAINST: &str = "data moves against the call over read";
+const BOTH: &str = "data moves both ways over sync";
+
+#[test]
+fn a_read_carries_data_out_of_the_callee_only_once_declared_to_move_against_the_call() {
+    let clause = "read from stores must stay within azure";
+    assert_eq!(judged(&declaring("", clause, READ)).verdict, Verdict::Holds);
+    assert_eq!(
+        judged(&declaring(AGAINST, clause, READ)),
+        j(
+            Verdict::Breached,
+            &["phi <-read- billing"],
+            &["phi <-read- billing"]
+        )
+    );
+}
+
+#[test]
+fn data_counted_as_another_kind_moves_the_way_its_own_kind_is_declared() {
+    let decl = format!("{AGAINST}\nin spirit, read counts as data");
+    assert_eq!(
+        judged(&declaring(
+            &decl,
+            "data from stores must stay within azure",
+            READ
+        )),
+        j(Verdict::Contested, &[], &["phi <-read- billing"])
+    );
+}
+
+#[test]
+fn data_moving_against_the_call_no_longer_moves_with_it() {
+    let topo = "
+nodes: {phi: {kind: store, cloud: azure}, cache: {kind: cache, cloud: aws}}
+edges:
+  - {from: phi, to: cache, kind: read}
+";
+    // phi calls cache to read from it: the data comes to phi, not from it.
+    let clause = "read from stores must stay within azure";
+    assert_eq!(
+        judged(&declaring("", clause, topo)),
+        j(
+            Verdict::Breached,
+            &["phi -read-> cache"],
+            &["phi -read-> cache"]
+        )
+    );
+    holds_declaring(AGAINST, clause, topo);
+}
+
+#[test]
+fn data_moving_both_ways_leaves_by_either_end_of_the_edge() {
+    let topo = "
+nodes: {ext: {kind: app, cloud: aws}, phi: {kind: store, cloud: azure}, out: {kind: app, cloud: aws}}
+edges:
+  - {from: ext, to: phi, kind: sync}
+  - {from: phi, to: out, kind: sync}
+";
+    let clause = "sync from stores must stay within azure";
+    assert_eq!(
+        judged(&declaring("", clause, topo)),
+        j(
+            Verdict::Breached,
+            &["phi -sync-> out"],
+            &["phi -sync-> out"]
+        )
+    );
+    let both = ["phi <-sync- ext", "phi -sync-> out"];
+    assert_eq!(
+        judged(&declaring(BOTH, clause, topo)),
+        j(Verdict::Breached, &both, &both)
+    );
+}
+
+#[test]
+fn a_reader_has_access_to_what_it_reads_whichever_way_its_data_moves() {
+    let clause = "apps must not have read access to stores";
+    for decl in ["", AGAINST] {
+        assert_eq!(
+            judged(&declaring(decl, clause, READ)),
+            j(
+                Verdict::Breached,
+                &["billing -read-> phi"],
+                &["billing -read-> phi"]
+            ),
+            "{decl}"
+        );
+    }
+    holds_declaring(AGAINST, "stores must not have read access to apps", READ);
+}
+
+#[test]
+fn the_callee_of_an_edge_whose_data_moves_both_ways_has_access_back() {
+    let topo = "
+nodes: {app: {kind: app}, phi: {kind: store}}
+edges:
+  - {from: app, to: phi, kind: sync}
+";
+    let clause = "stores must not have sync access to apps";
+    holds_declaring("", clause, topo);
+    assert_eq!(
+        judged(&declaring(BOTH, clause, topo)),
+        j(
+            Verdict::Breached,
+            &["phi <-sync- app"],
+            &["phi <-sync- app"]
+        )
+    );
+    let reach = "stores must have sync access to apps";
+    assert_eq!(
+        judged(&declaring("", reach, topo)).verdict,
+        Verdict::Breached
+    );
+    holds_declaring(BOTH, reach, topo);
+}
+
+#[test]
+fn route_forms_walk_back_over_edges_whose_data_moves_both_ways() {
+    let topo = "
+nodes: {app: {kind: app}, gw: {kind: gateway}, phi: {kind: store}}
+edges:
+  - {from: app, to: phi, kind: sync}
+  - {from: gw, to: app, kind: sync}
+";
+    let clause = "sync access from stores to apps must route via gateways";
+    holds_declaring("", clause, topo);
+    assert_eq!(
+        judged(&declaring(BOTH, clause, topo)),
+        j(
+            Verdict::Breached,
+            &["phi <-sync- app"],
+            &["phi <-sync- app"]
+        )
+    );
+}
+
+#[test]
+fn dependency_follows_calls_whichever_way_data_moves() {
+    holds_declaring(AGAINST, "stores must not depend on apps", READ);
+}
+
+#[test]
+fn a_hop_against_its_edge_says_so_and_findings_name_the_edge_as_written() {
+    let report = declaring(AGAINST, "read from stores must stay within azure", READ);
+    let v = &report.verdicts[0];
+    let letter = v.letter.as_ref().expect("in force");
+    let hop = &letter.witnesses[0].hops[0];
+    assert_eq!(
+        (hop.from.as_str(), hop.to.as_str(), hop.against),
+        ("phi", "billing", true)
+    );
+    assert_eq!(letter.witnesses[0].nodes, ["phi", "billing"]);
+    let edge = &letter.violating[0];
+    assert_eq!((edge.from.as_str(), edge.to.as_str()), ("billing", "phi"));
+    let remedy = v.remedy.as_ref().expect("a breach has a remedy");
+    assert_eq!(
+        (
+            remedy.remove[0].from.as_str(),
+            remedy.remove[0].to.as_str(),
+            remedy.remove[0].against
+        ),
+        ("billing", "phi", false)
+    );
+    let json = serde_json::to_string(&report).expect("json");
+    assert!(json.contains("\"against\":true"), "{json}");
+}
+
+#[test]
+fn an_edge_walked_both_ways_is_one_edge_to_remove() {
+    let topo = "
+nodes: {a: {kind: store, cloud: azure}, b: {kind: store, cloud: aws}}
+edges:
+  - {from: a, to: b, kind: sync}
+";
+    // a and b are both sources; each reaches the other over the one edge.
+    let report = declaring(BOTH, "sync from stores must stay within azure", topo);
+    let v = &report.verdicts[0];
+    let remedy = v.remedy.as_ref().expect("a breach has a remedy");
+    assert_eq!(remedy.remove.len(), 1);
+    assert_eq!(v.letter.as_ref().map(|r| r.violating.len()), Some(1));
+}
+
+fn holds_declaring(declarations: &str, clause: &str, topology: &str) {
+    assert_eq!(
+        judged(&declaring(declarations, clause, topology)).verdict,
+        Verdict::Holds,
+        "{declarations} / {clause}"
     );
 }
 

@@ -137,6 +137,58 @@ fn counts_as_accepts_count_counts_commas_and_and() {
 }
 
 #[test]
+fn data_moves_against_the_call_or_both_ways_over_kinds() {
+    use proviso::syntax::ast::Flow;
+    let ag = parse(
+        "data moves against the call over read, fetch and Lookup\n\
+         DATA Moves BOTH WAYS over sync\n\
+         define data as nodes\n\
+         clause 1: data from data must stay within data",
+    );
+    let got: Vec<(Flow, Vec<&str>)> = ag
+        .directions
+        .iter()
+        .map(|d| {
+            (
+                d.flow.node,
+                d.kinds.iter().map(|k| k.node.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Flow::Against, vec!["read", "fetch", "lookup"]),
+            (Flow::Both, vec!["sync"])
+        ]
+    );
+}
+
+#[test]
+fn a_kind_declared_to_move_two_ways_is_an_error_at_both_places() {
+    let e = error("data moves against the call over read\ndata moves both ways over sync, read\n");
+    assert!(
+        e.contains("data over `read` is declared to move two ways"),
+        "{e}"
+    );
+    assert!(e.contains("t.contract:2:33"), "{e}");
+    assert!(e.contains("declared to move against the call here"), "{e}");
+    // The same way twice is only said twice.
+    parse("data moves both ways over sync\ndata moves both ways over sync\n");
+}
+
+#[test]
+fn a_direction_other_than_against_the_call_or_both_ways_is_a_syntax_error_in_words() {
+    let e = error("data moves with the call over read\n");
+    assert!(
+        e.contains("expected `against the call` or `both ways`"),
+        "{e}"
+    );
+    let e = error("data moves against the call read\n");
+    assert!(e.contains("expected `over` and edge kinds"), "{e}");
+}
+
+#[test]
 fn values_may_be_bare_or_quoted() {
     let ag = parse(
         "define m as nodes where a = api-gateway and b = \"with space\" and c = 2 and d in [\"x\", y-1, 3.5]\n",

@@ -144,6 +144,22 @@ fn a_cyrillic_letter_in_a_value_is_a_homoglyph_warning() {
 }
 
 #[test]
+fn a_kind_declared_to_move_data_that_no_edge_has_is_a_typo_warning() {
+    let agreement = format!("data moves against the call over dta\n{AGREEMENT}");
+    let dir = tree(
+        "direction-typo",
+        &[("a.contract", &agreement), ("d.yaml", PLAIN)],
+    );
+    let (code, out) = check_in(&dir, &["d.yaml", "--strict"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("warning[unused-kind:dta]: no edge has kind `dta` in `d.yaml`"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `data`?"), "{out}");
+}
+
+#[test]
 fn an_edge_kind_no_clause_mentions_is_a_coverage_warning_with_its_edges() {
     let topo = format!(
         "{PLAIN}  - {{from: app, to: gpt, kind: etl}}\n  - {{from: gw, to: gpt, kind: etl}}\n  - {{from: app, to: gw, kind: etl}}\n  - {{from: gpt, to: app, kind: etl}}\n"
