@@ -20,8 +20,11 @@
 //!   command itself (the `github` format, which escapes its payloads with
 //!   the runner's own rules instead).
 //!
-//! The JSON report keeps strings exactly (JSON escapes control characters
-//! itself), so a machine reading it sees the input as written.
+//! The JSON outputs (the report, SARIF, `verdicts`) keep strings exactly,
+//! so a machine reading them sees the input as written: [`json`] writes
+//! every unsafe character a JSON serialiser leaves raw (DEL, C1 controls,
+//! bidi controls, U+2028...) as a JSON `\uXXXX` escape, which decodes to
+//! the same string and is printable as it is.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -163,6 +166,30 @@ fn sgr_only(text: &str) -> bool {
     })
 }
 
+/// Serialised JSON with every unsafe character but `\n` and `\t` written
+/// as a JSON `\uXXXX` escape (a surrogate pair above U+FFFF). A JSON
+/// serialiser escapes C0 controls itself but writes DEL, C1 controls and
+/// bidi controls raw; outside strings JSON holds none of them, so only
+/// string contents change, and they decode to the same text.
+pub fn json(text: &str) -> Cow<'_, str> {
+    let escape = |c: char| c != '\n' && c != '\t' && is_unsafe(c);
+    if !text.chars().any(escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut units = [0u16; 2];
+    for c in text.chars() {
+        if escape(c) {
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether a line would be read as a log command by a CI runner.
 /// (`:::` is not: no runner reads a command whose name starts with `:`,
 /// and it is how diagnostics mark a secondary file.)
@@ -203,6 +230,18 @@ mod tests {
         assert_eq!(output("a\rb\u{0}\tc"), "a\\rb\\u{0}\tc");
         assert_eq!(output("a: b :: c\n"), "a: b :: c\n");
         assert_eq!(output(" ::: a.yaml:2:8"), " ::: a.yaml:2:8");
+    }
+
+    #[test]
+    fn json_escapes_what_a_serialiser_leaves_raw() {
+        let s = serde_json::to_string("a\u{7f}b\u{85}c\u{202e}d\u{2028}\u{1b}\n").expect("json");
+        let escaped = json(&s);
+        assert_eq!(escaped, r#""a\u007fb\u0085c\u202ed\u2028\u001b\n""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&escaped).expect("still json"),
+            "a\u{7f}b\u{85}c\u{202e}d\u{2028}\u{1b}\n"
+        );
+        assert!(matches!(json("{\n  \"a\": \"région\"\n}"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -773,3 +773,35 @@ edges:
     assert_eq!(prints.len(), 2, "{sarif}");
     assert_ne!(prints[0], prints[1]);
 }
+
+#[test]
+fn json_outputs_escape_the_characters_a_serialiser_leaves_raw() {
+    // Found by the `check` fuzz target (fuzz/regressions/check/): a
+    // topology path with DEL (or a bidi override, U+2028, a C1 control)
+    // reached the JSON, SARIF and verdicts outputs raw, since JSON
+    // serialisers escape only C0 controls. Written with `-o`, the file
+    // held the raw character; on stdout the output filter turned it into
+    // `\u{7f}`, which is not a JSON escape, and the report no longer
+    // parsed. Both must now be JSON whose strings decode to the input.
+    let file = "d\u{7f}\u{202e}\u{85}\u{2028}.yaml";
+    let topo = "nodes:\n  app: {kind: client}\n  gpt: {kind: model}\nedges:\n  - {from: app, to: gpt, kind: api}\n";
+    let dir = tree("json-raw", &[("a.contract", STRICT), (file, topo)]);
+    let raw = |c: char| c.is_control() && c != '\n' && c != '\t'
+        || matches!(c, '\u{202e}' | '\u{2028}');
+    for format in ["json", "sarif", "verdicts"] {
+        let args = [
+            "check", file, "--agreement", "a.contract", "--as-of", AS_OF, "--format", format,
+        ];
+        let stdout = run_in(&dir, &args);
+        assert_eq!(code(&stdout), 1, "{format}: {}", outcome(&stdout));
+        let written = run_in(&dir, &[&args[..], &["-o", "out.txt"]].concat());
+        assert_eq!(code(&written), 1, "{format}: {}", outcome(&written));
+        let file_text = std::fs::read_to_string(dir.join("out.txt")).expect("written");
+        for text in [String::from_utf8_lossy(&stdout.stdout).into_owned(), file_text] {
+            assert!(!text.chars().any(raw), "{format}: {text:?}");
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{format}: not JSON: {e}\n{text}"));
+            assert!(value.to_string().contains(file), "{format}: {text}");
+        }
+    }
+}
