@@ -45,4 +45,10 @@ done
 for f in fixtures/gate/baselines/*.json fixtures/gate/errors/not-a-report.json; do
   cp "$f" "fuzz/corpus/baseline/$(echo "$f" | tr '/' '_')"
 done
+# Inputs that once failed a target (kept in git; corpus/ is not).
+for d in fuzz/regressions/*/; do
+  t=$(basename "$d")
+  mkdir -p "fuzz/corpus/$t"
+  cp "$d"* "fuzz/corpus/$t/"
+done
 echo "corpora: $(ls fuzz/corpus/agreement | wc -l) agreements, $(ls fuzz/corpus/topology | wc -l) topologies, $(ls fuzz/corpus/check | wc -l) checks, $(ls fuzz/corpus/markdown | wc -l) docs, $(ls fuzz/corpus/waivers | wc -l) waiver files, $(ls fuzz/corpus/baseline | wc -l) baselines"

@@ -126,14 +126,19 @@ fn filter(text: &str, keep_sgr: bool) -> Cow<'_, str> {
         if i > 0 {
             out.push('\n');
         }
-        let mut defuse = is_command_like(line);
+        // A command prefix: its first character. `##vso[`, which a runner
+        // reads anywhere in a line: the first `#` of every occurrence.
+        let t = line.trim_start();
+        let mut defuse = is_command_prefix(t).then_some(line.len() - t.len());
+        let mut vso = line.match_indices(VSO).map(|(at, _)| at).peekable();
         let mut sgr_end = 0;
         for (at, c) in line.char_indices() {
             if at < sgr_end {
                 out.push(c);
-            } else if defuse && (c == ':' || c == '#') {
+            } else if defuse == Some(at) || vso.peek() == Some(&at) {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
-                defuse = false;
+                defuse = None;
+                vso.next_if_eq(&at);
             } else if c == '\t' {
                 out.push(c);
             } else if c == '\u{1b}'
@@ -173,7 +178,7 @@ fn sgr_only(text: &str) -> bool {
 /// string contents change, and they decode to the same text.
 pub fn json(text: &str) -> Cow<'_, str> {
     let escape = |c: char| c != '\n' && c != '\t' && is_unsafe(c);
-    if !text.chars().any(escape) {
+    if !text.chars().any(escape) && !text.contains(VSO) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -187,18 +192,25 @@ pub fn json(text: &str) -> Cow<'_, str> {
             out.push(c);
         }
     }
-    Cow::Owned(out)
+    // `#` is only ever inside a string in JSON, where `\u0023` is `#`.
+    Cow::Owned(out.replace(VSO, "\\u0023#vso["))
 }
 
 /// Whether a line would be read as a log command by a CI runner.
 /// (`:::` is not: no runner reads a command whose name starts with `:`,
 /// and it is how diagnostics mark a secondary file.)
 fn is_command_like(line: &str) -> bool {
-    let t = line.trim_start();
-    (t.starts_with("::") && !t.starts_with(":::"))
-        || t.starts_with("##[")
-        || line.contains("##vso[")
+    is_command_prefix(line.trim_start()) || line.contains(VSO)
 }
+
+/// Whether a line, leading blanks trimmed, starts a GitHub or Azure
+/// Pipelines log command.
+fn is_command_prefix(t: &str) -> bool {
+    (t.starts_with("::") && !t.starts_with(":::")) || t.starts_with("##[")
+}
+
+/// What starts an Azure Pipelines logging command anywhere in a line.
+const VSO: &str = "##vso[";
 
 #[cfg(test)]
 mod tests {
@@ -230,6 +242,15 @@ mod tests {
         assert_eq!(output("a\rb\u{0}\tc"), "a\\rb\\u{0}\tc");
         assert_eq!(output("a: b :: c\n"), "a: b :: c\n");
         assert_eq!(output(" ::: a.yaml:2:8"), " ::: a.yaml:2:8");
+        // Seen while fixing a `check` fuzz finding: the first `:` or `#`
+        // of a line was escaped, not the `#` of its `##vso[`.
+        assert_eq!(
+            output("a: x ##vso[t] ##vso[u]"),
+            "a: x \\u{23}#vso[t] \\u{23}#vso[u]"
+        );
+        assert_eq!(output("##vso[t]"), "\\u{23}#vso[t]");
+        assert_eq!(output("::x ##vso[t]"), "\\u{3a}:x \\u{23}#vso[t]");
+        assert_eq!(output(&output("a ##vso[t]")), output("a ##vso[t]"));
     }
 
     #[test]
@@ -241,7 +262,16 @@ mod tests {
             serde_json::from_str::<String>(&escaped).expect("still json"),
             "a\u{7f}b\u{85}c\u{202e}d\u{2028}\u{1b}\n"
         );
-        assert!(matches!(json("{\n  \"a\": \"région\"\n}"), Cow::Borrowed(_)));
+        assert!(matches!(
+            json("{\n  \"a\": \"région\"\n}"),
+            Cow::Borrowed(_)
+        ));
+        let s = serde_json::to_string("x ##vso[t]").expect("json");
+        assert_eq!(json(&s), r#""x \u0023#vso[t]""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&json(&s)).expect("json"),
+            "x ##vso[t]"
+        );
     }
 
     #[test]

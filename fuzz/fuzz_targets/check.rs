@@ -115,7 +115,9 @@ fn is_unsafe(c: char) -> bool {
 
 fn is_command_like(line: &str) -> bool {
     let t = line.trim_start();
-    (t.starts_with("::") && !t.starts_with(":::")) || t.starts_with("##[") || line.contains("##vso[")
+    (t.starts_with("::") && !t.starts_with(":::"))
+        || t.starts_with("##[")
+        || line.contains("##vso[")
 }
 
 fn well_formed_xml(out: &str) {
