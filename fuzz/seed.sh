@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the fuzz corpora from the fixtures, so the fuzzers start from
 # real agreements and topologies. Run from the repository root:
-#   fuzz/seed.sh && cd fuzz && cargo fuzz run -s none agreement -- -max_total_time=600
+#   fuzz/seed.sh && cd fuzz && cargo fuzz run -s none agreement corpus/agreement -- -max_total_time=600
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mkdir -p fuzz/corpus/agreement fuzz/corpus/topology fuzz/corpus/check
+mkdir -p fuzz/corpus/agreement fuzz/corpus/topology fuzz/corpus/check \
+  fuzz/corpus/markdown fuzz/corpus/waivers fuzz/corpus/baseline
 for f in fixtures/contracts/*.contract fixtures/errors/agreement/*.contract fixtures/bench/*.contract; do
   [ -f "$f" ] || continue
   [ "$(wc -c < "$f")" -le 65536 ] || continue
@@ -21,4 +22,33 @@ for t in fixtures/topologies/*.yaml; do
     { cat "$c"; printf '\0'; cat "$t"; } > "fuzz/corpus/check/$name"
   done
 done
-echo "corpora: $(ls fuzz/corpus/agreement | wc -l) agreements, $(ls fuzz/corpus/topology | wc -l) topologies, $(ls fuzz/corpus/check | wc -l) checks"
+# check: agreement NUL topology [NUL waivers [NUL topology path]]; the
+# gate fixtures with their waiver files, and one hostile display path.
+for w in fixtures/gate/waivers/*.yaml; do
+  { cat fixtures/contracts/azure-openai.contract; printf '\0'; cat fixtures/gate/repo/frontier.yaml
+    printf '\0'; cat "$w"; } > "fuzz/corpus/check/gate-$(basename "$w" .yaml)"
+done
+d=fixtures/gate/default-waivers
+{ cat "$d/gate.contract"; printf '\0'; cat "$d/design.yaml"; printf '\0'; cat "$d/proviso-waivers.yaml"
+  printf '\0'; printf 'deploy/a\n::error ::x.yaml'; } > fuzz/corpus/check/gate-default-waivers
+# markdown: every Markdown doc among the fixtures (architecture docs with
+# `proviso` blocks, broken and empty blocks).
+for f in $(find fixtures -name '*.md' -size -64k); do
+  cp "$f" "fuzz/corpus/markdown/$(echo "$f" | tr '/' '_')"
+done
+# waivers: every waiver file, good and bad.
+for f in fixtures/gate/waivers/*.yaml fixtures/gate/default-waivers/proviso-waivers.yaml \
+         fixtures/gate/errors/waivers-*.yaml; do
+  cp "$f" "fuzz/corpus/waivers/$(echo "$f" | tr '/' '_')"
+done
+# baseline: every baseline (current, older format, not a report).
+for f in fixtures/gate/baselines/*.json fixtures/gate/errors/not-a-report.json; do
+  cp "$f" "fuzz/corpus/baseline/$(echo "$f" | tr '/' '_')"
+done
+# Inputs that once failed a target (kept in git; corpus/ is not).
+for d in fuzz/regressions/*/; do
+  t=$(basename "$d")
+  mkdir -p "fuzz/corpus/$t"
+  cp "$d"* "fuzz/corpus/$t/"
+done
+echo "corpora: $(ls fuzz/corpus/agreement | wc -l) agreements, $(ls fuzz/corpus/topology | wc -l) topologies, $(ls fuzz/corpus/check | wc -l) checks, $(ls fuzz/corpus/markdown | wc -l) docs, $(ls fuzz/corpus/waivers | wc -l) waiver files, $(ls fuzz/corpus/baseline | wc -l) baselines"

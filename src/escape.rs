@@ -20,8 +20,11 @@
 //!   command itself (the `github` format, which escapes its payloads with
 //!   the runner's own rules instead).
 //!
-//! The JSON report keeps strings exactly (JSON escapes control characters
-//! itself), so a machine reading it sees the input as written.
+//! The JSON outputs (the report, SARIF, `verdicts`) keep strings exactly,
+//! so a machine reading them sees the input as written: [`json`] writes
+//! every unsafe character a JSON serialiser leaves raw (DEL, C1 controls,
+//! bidi controls, U+2028...) as a JSON `\uXXXX` escape, which decodes to
+//! the same string and is printable as it is.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -123,14 +126,19 @@ fn filter(text: &str, keep_sgr: bool) -> Cow<'_, str> {
         if i > 0 {
             out.push('\n');
         }
-        let mut defuse = is_command_like(line);
+        // A command prefix: its first character. `##vso[`, which a runner
+        // reads anywhere in a line: the first `#` of every occurrence.
+        let t = line.trim_start();
+        let mut defuse = is_command_prefix(t).then_some(line.len() - t.len());
+        let mut vso = line.match_indices(VSO).map(|(at, _)| at).peekable();
         let mut sgr_end = 0;
         for (at, c) in line.char_indices() {
             if at < sgr_end {
                 out.push(c);
-            } else if defuse && (c == ':' || c == '#') {
+            } else if defuse == Some(at) || vso.peek() == Some(&at) {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
-                defuse = false;
+                defuse = None;
+                vso.next_if_eq(&at);
             } else if c == '\t' {
                 out.push(c);
             } else if c == '\u{1b}'
@@ -163,15 +171,46 @@ fn sgr_only(text: &str) -> bool {
     })
 }
 
+/// Serialised JSON with every unsafe character but `\n` and `\t` written
+/// as a JSON `\uXXXX` escape (a surrogate pair above U+FFFF). A JSON
+/// serialiser escapes C0 controls itself but writes DEL, C1 controls and
+/// bidi controls raw; outside strings JSON holds none of them, so only
+/// string contents change, and they decode to the same text.
+pub fn json(text: &str) -> Cow<'_, str> {
+    let escape = |c: char| c != '\n' && c != '\t' && is_unsafe(c);
+    if !text.chars().any(escape) && !text.contains(VSO) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut units = [0u16; 2];
+    for c in text.chars() {
+        if escape(c) {
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    // `#` is only ever inside a string in JSON, where `\u0023` is `#`.
+    Cow::Owned(out.replace(VSO, "\\u0023#vso["))
+}
+
 /// Whether a line would be read as a log command by a CI runner.
 /// (`:::` is not: no runner reads a command whose name starts with `:`,
 /// and it is how diagnostics mark a secondary file.)
 fn is_command_like(line: &str) -> bool {
-    let t = line.trim_start();
-    (t.starts_with("::") && !t.starts_with(":::"))
-        || t.starts_with("##[")
-        || line.contains("##vso[")
+    is_command_prefix(line.trim_start()) || line.contains(VSO)
 }
+
+/// Whether a line, leading blanks trimmed, starts a GitHub or Azure
+/// Pipelines log command.
+fn is_command_prefix(t: &str) -> bool {
+    (t.starts_with("::") && !t.starts_with(":::")) || t.starts_with("##[")
+}
+
+/// What starts an Azure Pipelines logging command anywhere in a line.
+const VSO: &str = "##vso[";
 
 #[cfg(test)]
 mod tests {
@@ -203,6 +242,36 @@ mod tests {
         assert_eq!(output("a\rb\u{0}\tc"), "a\\rb\\u{0}\tc");
         assert_eq!(output("a: b :: c\n"), "a: b :: c\n");
         assert_eq!(output(" ::: a.yaml:2:8"), " ::: a.yaml:2:8");
+        // Seen while fixing a `check` fuzz finding: the first `:` or `#`
+        // of a line was escaped, not the `#` of its `##vso[`.
+        assert_eq!(
+            output("a: x ##vso[t] ##vso[u]"),
+            "a: x \\u{23}#vso[t] \\u{23}#vso[u]"
+        );
+        assert_eq!(output("##vso[t]"), "\\u{23}#vso[t]");
+        assert_eq!(output("::x ##vso[t]"), "\\u{3a}:x \\u{23}#vso[t]");
+        assert_eq!(output(&output("a ##vso[t]")), output("a ##vso[t]"));
+    }
+
+    #[test]
+    fn json_escapes_what_a_serialiser_leaves_raw() {
+        let s = serde_json::to_string("a\u{7f}b\u{85}c\u{202e}d\u{2028}\u{1b}\n").expect("json");
+        let escaped = json(&s);
+        assert_eq!(escaped, r#""a\u007fb\u0085c\u202ed\u2028\u001b\n""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&escaped).expect("still json"),
+            "a\u{7f}b\u{85}c\u{202e}d\u{2028}\u{1b}\n"
+        );
+        assert!(matches!(
+            json("{\n  \"a\": \"région\"\n}"),
+            Cow::Borrowed(_)
+        ));
+        let s = serde_json::to_string("x ##vso[t]").expect("json");
+        assert_eq!(json(&s), r#""x \u0023#vso[t]""#);
+        assert_eq!(
+            serde_json::from_str::<String>(&json(&s)).expect("json"),
+            "x ##vso[t]"
+        );
     }
 
     #[test]

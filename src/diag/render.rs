@@ -67,8 +67,11 @@ fn excerpt(label: &Label) -> Excerpt {
     while !text.is_char_boundary(end) {
         end += 1;
     }
-    // A multi-line span is shown on its first line.
+    // A multi-line span is shown on its first line. A span may start after
+    // its line's text, on the `\n` of a `\r\n` or at the end of a text
+    // ending in `\r`: it is shown at the line's end.
     let lines = src.line_range(start);
+    let start = start.min(lines.end);
     let span_end = end.min(lines.end).max(start);
     let (line_start, _) = src.line_col(start);
     let text = &src.text()[lines.clone()];
@@ -171,5 +174,22 @@ mod tests {
             let d = Diagnostic::error("boom").at(&src, span, "here");
             assert!(render(&[d], false).contains("t.yaml:1:"));
         }
+    }
+
+    /// Regression (found by the markdown fuzzer, fuzz/regressions/markdown/):
+    /// a span starting on the `\n` of a `\r\n`, or at the end of a text
+    /// ending in `\r`, lies after its line's text, and the excerpt was cut
+    /// out of bounds.
+    #[test]
+    fn spans_after_a_carriage_return_are_shown_at_the_line_end() {
+        let src = Source::new("t.yaml", "nodes: [\r\nx\r");
+        for span in [9..10, 9..12, 12..12, 11..12] {
+            let d = Diagnostic::error("boom").at(&src, span.clone(), "here");
+            assert!(render(&[d], false).contains("t.yaml:"), "{span:?}");
+        }
+        let long = format!("{}\r", "a".repeat(4 * MAX_LINE));
+        let src = Source::new("t.yaml", long.as_str());
+        let d = Diagnostic::error("boom").at(&src, long.len()..long.len(), "here");
+        assert!(render(&[d], false).contains("t.yaml:1:"));
     }
 }

@@ -78,7 +78,14 @@ pub fn render(doc: &Document, color: bool) -> String {
     render_waived(doc, &p, &mut out);
     render_waiver_status(doc, &p, &mut out);
     render_baseline(doc, &p, &mut out);
-    out
+    // Strings from the input are escaped already, but a line may still
+    // hold `##vso[` pieced together from them; the view is also written
+    // to files (`-o`), so it is defused here, not only on stdout.
+    if color {
+        crate::escape::output_colored(&out).into_owned()
+    } else {
+        crate::escape::output(&out).into_owned()
+    }
 }
 
 /// The waived findings, each once (the deciding reading's copy).

@@ -5,8 +5,8 @@ use super::model::Document;
 
 /// The document as pretty JSON with a final newline.
 pub fn render(doc: &Document) -> String {
-    let mut s =
-        serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let s = serde_json::to_string_pretty(doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = crate::escape::json(&s).into_owned();
     s.push('\n');
     s
 }

@@ -77,8 +77,9 @@ fn render_log(doc: &Document) -> String {
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build();
-    let mut s = serde_json::to_string_pretty(&log)
+    let s = serde_json::to_string_pretty(&log)
         .unwrap_or_else(|e| format!("{{\"error\": \"cannot write sarif: {e}\"}}"));
+    let mut s = crate::escape::json(&s).into_owned();
     s.push('\n');
     s
 }

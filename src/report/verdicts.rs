@@ -58,8 +58,9 @@ pub fn view(doc: &Document) -> Vec<Verdicts> {
 
 /// The compact view as pretty JSON with a final newline.
 pub fn render(doc: &Document) -> String {
-    let mut s = serde_json::to_string_pretty(&view(doc))
+    let s = serde_json::to_string_pretty(&view(doc))
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = crate::escape::json(&s).into_owned();
     s.push('\n');
     s
 }

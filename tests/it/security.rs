@@ -766,3 +766,94 @@ edges:
     assert_eq!(prints.len(), 2, "{sarif}");
     assert_ne!(prints[0], prints[1]);
 }
+
+#[test]
+fn json_outputs_escape_the_characters_a_serialiser_leaves_raw() {
+    // Found by the `check` fuzz target (fuzz/regressions/check/, through a
+    // display path, which the library takes as given): DEL, a C1 control,
+    // a bidi override or U+2028 in a string reached the JSON, SARIF and
+    // verdicts outputs raw, since JSON serialisers escape only C0
+    // controls. Written with `-o`, the file held the raw character; on
+    // stdout the output filter turned it into `\u{7f}`, which is not a JSON
+    // escape, and the report no longer parsed. Both must now be JSON whose
+    // strings decode to the input.
+    let name = "a\u{7f}\u{202e}\u{85}\u{2028}b";
+    let topo = "name: \"a\\x7f\\u202e\\x85\\u2028b\"\nnodes:\n  app: {kind: client, note: \"\\u202e\"}\n  gpt: {kind: model}\nedges:\n  - {from: app, to: gpt, kind: api}\n";
+    let dir = tree("json-raw", &[("a.contract", STRICT), ("d.yaml", topo)]);
+    let raw = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202e}' | '\u{2028}')
+    };
+    for format in ["json", "sarif", "verdicts"] {
+        let args = [
+            "check",
+            "d.yaml",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+        ];
+        let stdout = run_in(&dir, &args);
+        assert_eq!(code(&stdout), 1, "{format}: {}", outcome(&stdout));
+        let written = run_in(&dir, &[&args[..], &["-o", "out.txt"]].concat());
+        assert_eq!(code(&written), 1, "{format}: {}", outcome(&written));
+        let file_text = std::fs::read_to_string(dir.join("out.txt")).expect("written");
+        for text in [
+            String::from_utf8_lossy(&stdout.stdout).into_owned(),
+            file_text,
+        ] {
+            assert!(!text.chars().any(raw), "{format}: {text:?}");
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{format}: not JSON: {e}\n{text}"));
+            if format == "json" {
+                assert_eq!(value["reports"][0]["name"], name, "{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn files_written_with_output_hold_no_vso_command_in_any_format() {
+    // Found by the `check` fuzz target (fuzz/regressions/check/): the
+    // human view with `-o` was written unfiltered, so an agreement title
+    // holding `##vso[` reached the file as a command; and the filter
+    // defused a line's first `:` or `#`, not the `#` of its `##vso[`.
+    let agreement = format!(
+        "agreement \"T: x ##vso[task.setvariable variable=a]1\"\n{}",
+        STRICT.replace("\"Models", "\"M: ##vso[task.complete]")
+    );
+    let dir = tree(
+        "vso-file",
+        &[("a.contract", &agreement), ("d.yaml", BYPASS)],
+    );
+    for format in ["human", "json", "sarif", "junit", "markdown", "verdicts"] {
+        let out = run_in(
+            &dir,
+            &[
+                "check",
+                "d.yaml",
+                "--agreement",
+                "a.contract",
+                "--as-of",
+                AS_OF,
+                "--format",
+                format,
+                "-o",
+                "out.txt",
+            ],
+        );
+        assert_eq!(code(&out), 1, "{format}: {}", outcome(&out));
+        let written = std::fs::read_to_string(dir.join("out.txt")).expect("written");
+        assert!(!written.contains("##vso["), "{format}: {written}");
+        assert_no_command_lines(&written);
+        if matches!(format, "json" | "sarif" | "verdicts") {
+            let value: serde_json::Value = serde_json::from_str(&written)
+                .unwrap_or_else(|e| panic!("{format}: not JSON: {e}\n{written}"));
+            assert!(
+                value.to_string().contains("##vso[") || format == "verdicts",
+                "{format}: strings decode to the input: {written}"
+            );
+        }
+    }
+}
