@@ -196,7 +196,9 @@ impl<'de> Visitor<'de> for KeyVisitor {
 
 /// An attribute value: a string, a number or a boolean, kept as text, as
 /// the YAML loader keeps `port: 443`.
-pub struct JsonScalar(Str);
+/// A list or a map read where a plain value belongs is kept as a misfit
+/// (skipped, and reported by the loader, which reads on).
+pub struct JsonScalar(Str, Option<&'static str>);
 
 impl Text for JsonScalar {
     fn text<'a>(&'a self, source: &'a Source) -> &'a str {
@@ -205,11 +207,20 @@ impl Text for JsonScalar {
     fn into_text(self, source: &Source) -> String {
         self.0.into_text(source)
     }
+    fn misfit(&self) -> Option<&'static str> {
+        self.1
+    }
 }
 
 impl<'de> de::Deserialize<'de> for JsonScalar {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ScalarVisitor)
+    }
+}
+
+impl JsonScalar {
+    fn plain(s: Str) -> JsonScalar {
+        JsonScalar(s, None)
     }
 }
 
@@ -221,7 +232,7 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         f.write_str("a plain value (text, number or boolean)")
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(match borrowed_offset(v) {
+        Ok(JsonScalar::plain(match borrowed_offset(v) {
             Some(at) => Str::Borrowed(at, at + v.len()),
             None => {
                 let _ = scanned_offset();
@@ -231,25 +242,36 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonScalar, E> {
         let _ = scanned_offset();
-        Ok(JsonScalar(Str::Owned(v.to_string())))
+        Ok(JsonScalar::plain(Str::Owned(v.to_string())))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(Str::Owned(v.to_string())))
+        Ok(JsonScalar::plain(Str::Owned(v.to_string())))
     }
     // A number is kept as written (`1.10`, `1e3`, `12345678901234567890`),
     // as YAML keeps it, not as serde_json re-prints its value.
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(
+        Ok(JsonScalar::plain(
             number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
         ))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(
+        Ok(JsonScalar::plain(
             number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
         ))
     }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonScalar, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(JsonScalar(Str::Owned(String::new()), Some("a list")))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<JsonScalar, A::Error> {
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(JsonScalar(Str::Owned(String::new()), Some("a map")))
+    }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar(
+        Ok(JsonScalar::plain(
             number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
         ))
     }

@@ -30,6 +30,13 @@ pub trait Text {
     fn text<'a>(&'a self, source: &'a Source) -> &'a str;
     /// The text as an owned string.
     fn into_text(self, source: &Source) -> String;
+    /// What was found instead of a plain value (`a list`, `a map`), for a
+    /// value read where a plain one belongs; `None` for a plain value. The
+    /// loader reports it and reads on, so one wrong value does not hide
+    /// the file's other mistakes.
+    fn misfit(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// A map key (or string value) that knows where it was written.
@@ -59,7 +66,7 @@ impl Text for serde_saphyr::Spanned<String> {
 }
 
 impl Located for serde_saphyr::Spanned<String> {
-    type Scalar = String;
+    type Scalar = YamlScalar;
     fn offset(&self, source: &Source) -> usize {
         // The byte offset when serde-saphyr knows it (it does for text
         // input); line and column otherwise, which costs a scan of the line.
@@ -70,6 +77,118 @@ impl Located for serde_saphyr::Spanned<String> {
                 self.referenced.column() as usize,
             ),
         }
+    }
+}
+
+/// A YAML attribute value. Text is kept as the parser gives it; a number
+/// or a boolean as written in the file (`1.10`, `0x1F`, `true`: the text
+/// its span covers), never as re-printed from its value; a list or a map
+/// is recorded as a misfit and skipped.
+pub struct YamlScalar {
+    value: Plain,
+    /// Byte offset and length of the value in the source, when known.
+    span: Option<(usize, usize)>,
+}
+
+enum Plain {
+    Text(String),
+    /// A number or boolean: its text is read from the source by span; the
+    /// parser's rendering is the fallback.
+    Typed(String),
+    Misfit(&'static str),
+}
+
+impl Text for YamlScalar {
+    fn text<'a>(&'a self, source: &'a Source) -> &'a str {
+        match &self.value {
+            Plain::Text(t) => t,
+            Plain::Typed(fallback) => self
+                .span
+                .and_then(|(at, len)| source.text().get(at..at + len))
+                .unwrap_or(fallback),
+            Plain::Misfit(_) => "",
+        }
+    }
+    fn into_text(self, source: &Source) -> String {
+        self.text(source).to_string()
+    }
+    fn misfit(&self) -> Option<&'static str> {
+        match self.value {
+            Plain::Misfit(what) => Some(what),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for YamlScalar {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<PlainValue>::deserialize(d)?;
+        let span = spanned.referenced.span();
+        let span = span
+            .byte_offset()
+            .zip(span.byte_len())
+            .map(|(at, len)| (at as usize, len as usize));
+        Ok(YamlScalar {
+            value: spanned.value.0,
+            span,
+        })
+    }
+}
+
+struct PlainValue(Plain);
+
+impl<'de> serde::Deserialize<'de> for PlainValue {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(PlainVisitor).map(PlainValue)
+    }
+}
+
+struct PlainVisitor;
+
+impl<'de> Visitor<'de> for PlainVisitor {
+    type Value = Plain;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a plain value (text, number or boolean)")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Plain, E> {
+        Ok(Plain::Text(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Plain, E> {
+        Ok(Plain::Text(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Plain, E> {
+        Ok(Plain::Typed(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Plain, E> {
+        Ok(Plain::Typed(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Plain, E> {
+        Ok(Plain::Typed(v.to_string()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Plain, E> {
+        Ok(Plain::Typed(v.to_string()))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Plain, E> {
+        Ok(Plain::Typed(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Plain, E> {
+        Ok(Plain::Typed(v.to_string()))
+    }
+    // The parser's own words for a missing value, which the loader
+    // translates ("a value is missing").
+    fn visit_unit<E: de::Error>(self) -> Result<Plain, E> {
+        Err(E::custom("cannot deserialize null into a value"))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Plain, E> {
+        Err(E::custom("cannot deserialize null into a value"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Plain, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Plain::Misfit("a list"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Plain, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Plain::Misfit("a map"))
     }
 }
 
@@ -505,6 +624,20 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
             let ctx = b.context.replace(Context::Attr(k, node));
             let value = map.next_value::<K::Scalar>()?;
             b.context = ctx;
+            if let Some(found) = value.misfit() {
+                let what = b.context_words().unwrap_or_default();
+                let src = b.topo.source.clone();
+                let span = b.span_at(key.offset(&src), name.len());
+                b.error(
+                    Diagnostic::error(format!(
+                        "expected a plain value (text, number or boolean) for attribute `{}` of {what}, found {found}",
+                        crate::escape::display(name)
+                    ))
+                    .at(&src, span, "this attribute")
+                    .help("attributes are single values, such as `cloud: azure`"),
+                );
+                continue;
+            }
             if out.iter().any(|(n, _)| *n == k) {
                 let src = b.topo.source.clone();
                 let span = b.span_at(key.offset(&src), name.len());
@@ -676,7 +809,20 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
                     dup
                 }
                 None => {
-                    let v = map.next_value::<K::Scalar>()?.into_text(&src);
+                    let v = map.next_value::<K::Scalar>()?;
+                    if let Some(found) = v.misfit() {
+                        let span = b.span_at(pos, name.len());
+                        b.error(
+                            Diagnostic::error(format!(
+                                "expected a plain value (text, number or boolean) for edge key `{}`, found {found}",
+                                crate::escape::display(name)
+                            ))
+                            .at(&src, span, "this key")
+                            .help("edge attributes are single values, such as `protocol: https`"),
+                        );
+                        continue;
+                    }
+                    let v = v.into_text(&src);
                     let dup = edge.attrs.iter().any(|(k, _)| k == name);
                     edge.attrs.push((name.to_string(), v));
                     dup
