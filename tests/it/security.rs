@@ -52,6 +52,28 @@ fn run_in_ci(dir: &Path, args: &[&str]) -> Output {
         .expect("the proviso binary runs")
 }
 
+/// Checks `d.yaml` of `dir` against its `a.contract` with `-o out.txt` in
+/// `format`, expects the breach (exit 1), and returns what was written.
+fn written_breach(dir: &Path, format: &str) -> String {
+    let out = run_in(
+        dir,
+        &[
+            "check",
+            "d.yaml",
+            "--agreement",
+            "a.contract",
+            "--as-of",
+            AS_OF,
+            "--format",
+            format,
+            "-o",
+            "out.txt",
+        ],
+    );
+    assert_eq!(code(&out), 1, "{format}: {}", outcome(&out));
+    std::fs::read_to_string(dir.join("out.txt")).expect("written")
+}
+
 /// Checks the whole tree of `dir` against its `a.contract`, outside CI.
 fn scan(dir: &Path) -> Output {
     run_in(
@@ -704,23 +726,7 @@ fn files_written_with_output_hold_no_control_characters() {
     let topo = "name: \"esc \\u001b[2J nul \\u0000 soh \\u0001\"\nnodes:\n  app: {kind: client}\n  gpt: {kind: model}\nedges:\n  - {from: app, to: gpt, kind: api}\n";
     let dir = tree("output-file", &[("a.contract", STRICT), ("d.yaml", topo)]);
     for format in ["human", "json", "sarif", "junit", "markdown", "github"] {
-        let out = run_in(
-            &dir,
-            &[
-                "check",
-                "d.yaml",
-                "--agreement",
-                "a.contract",
-                "--as-of",
-                AS_OF,
-                "--format",
-                format,
-                "-o",
-                "out.txt",
-            ],
-        );
-        assert_eq!(code(&out), 1, "{format}: {}", outcome(&out));
-        let written = std::fs::read_to_string(dir.join("out.txt")).expect("written");
+        let written = written_breach(&dir, format);
         assert!(
             !written
                 .chars()
@@ -828,23 +834,7 @@ fn files_written_with_output_hold_no_vso_command_in_any_format() {
         &[("a.contract", &agreement), ("d.yaml", BYPASS)],
     );
     for format in ["human", "json", "sarif", "junit", "markdown", "verdicts"] {
-        let out = run_in(
-            &dir,
-            &[
-                "check",
-                "d.yaml",
-                "--agreement",
-                "a.contract",
-                "--as-of",
-                AS_OF,
-                "--format",
-                format,
-                "-o",
-                "out.txt",
-            ],
-        );
-        assert_eq!(code(&out), 1, "{format}: {}", outcome(&out));
-        let written = std::fs::read_to_string(dir.join("out.txt")).expect("written");
+        let written = written_breach(&dir, format);
         assert!(!written.contains("##vso["), "{format}: {written}");
         assert_no_command_lines(&written);
         if matches!(format, "json" | "sarif" | "verdicts") {

@@ -39,14 +39,7 @@ pub fn run(args: &[&str]) -> String {
         .args(args)
         .output()
         .expect("the proviso binary runs");
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        out.status
-            .code()
-            .map_or("signal".to_string(), |c| c.to_string()),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    outcome(&out)
 }
 
 /// The exit code of `proviso` with these arguments.
