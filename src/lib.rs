@@ -44,6 +44,7 @@ pub mod engine;
 pub mod escape;
 pub mod gate;
 pub mod input;
+pub mod number;
 pub mod report;
 pub mod source;
 pub mod syntax;

@@ -38,7 +38,7 @@ use std::collections::VecDeque;
 
 use fixedbitset::FixedBitSet;
 
-use super::graph::{Graph, KindMask};
+use super::graph::{EdgeMask, Graph};
 use super::paths::{self, Goal};
 use crate::topology::Edge;
 
@@ -193,7 +193,7 @@ impl Net {
 pub fn min_cut(
     graph: &Graph,
     edges: &[Edge],
-    kinds: &KindMask,
+    kinds: &EdgeMask,
     sources: &FixedBitSet,
     targets: &FixedBitSet,
     via: Option<&FixedBitSet>,
@@ -210,7 +210,7 @@ pub fn min_cut(
     let mut doubled = false;
     let mut any = false;
     for (e, edge) in edges.iter().enumerate() {
-        if !kinds.allows(edge.kind) {
+        if !kinds.allows(e as u32, edge) {
             continue;
         }
         for passed in [false, true] {

@@ -9,6 +9,12 @@
 //! search. Each form also says how it walks edges ([`Follow`]): the
 //! stay-within and access forms walk the agreement's view of which way
 //! data moves (see `view`), the others walk calls.
+//!
+//! A reading is an [`EdgeMask`]: the kinds it follows and, when the clause
+//! has an edge condition, the edges that meet it. A clause that is
+//! `direct`, or that permissions name, is searched on a layered view (see
+//! `layers`) built from the same walked graph; quantities (span and share)
+//! are counted in `quantity`.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -16,11 +22,15 @@ use std::sync::{Mutex, MutexGuard};
 use fixedbitset::FixedBitSet;
 
 use super::cut::{self, Cut};
-use super::graph::{Graph, KindMask};
+use super::graph::{EdgeMask, Graph, KindMask};
+use super::kinds::{self, Reading};
+use super::layers::{self, Cover, Layered, Want};
 use super::paths::{self, Goal, Path};
+use super::quantity;
 use super::select::{self, Definitions};
 use super::view::{Follow, View};
-use crate::syntax::ast::{Clause, Form, Selector};
+use crate::report::model::Measure;
+use crate::syntax::ast::{Agreement, Clause, Form, Selector};
 use crate::topology::{Edge, Topology};
 
 /// A witness before it is turned into strings and locations.
@@ -43,21 +53,20 @@ pub struct Walk {
 }
 
 impl Walk {
-    /// `path`, found on `view` (or on the topology's own edges), as
-    /// original edges.
-    fn new(path: Path, view: Option<&View>) -> Walk {
-        let steps = path
-            .edges
-            .iter()
-            .map(|&e| match view {
-                Some(v) => (v.origin[e as usize], v.against.contains(e as usize)),
-                None => (e, false),
-            })
-            .collect();
+    /// `path` as original edges, each mapped by `original`.
+    fn new(path: Path, original: impl Fn(u32) -> (u32, bool)) -> Walk {
         Walk {
             target: path.target,
-            steps,
+            steps: path.edges.iter().map(|&e| original(e)).collect(),
         }
+    }
+}
+
+/// The original edge of walked edge `e`, and whether it is walked against.
+fn through_view(view: Option<&View>, e: u32) -> (u32, bool) {
+    match view {
+        Some(v) => (v.origin[e as usize], v.against.contains(e as usize)),
+        None => (e, false),
     }
 }
 
@@ -79,6 +88,11 @@ pub struct Found {
     pub offences: Offences,
     /// Every edge on some violating walk, in file order (path forms only).
     pub violating: Vec<u32>,
+    /// For each permission naming the clause (its clause index), the
+    /// violating paths it excuses.
+    pub excused: Vec<(usize, Offences)>,
+    /// For a quantity, what was counted.
+    pub measure: Option<Measure>,
 }
 
 /// The offences of one clause under one reading: the first ones kept as
@@ -93,7 +107,7 @@ pub struct Offences {
 
 impl Offences {
     /// The first `max` of `all`, counting the rest without keeping them.
-    fn first(all: impl Iterator<Item = Offence>, max: usize) -> Offences {
+    pub fn first(all: impl Iterator<Item = Offence>, max: usize) -> Offences {
         let mut kept = Vec::new();
         let mut total = 0;
         for o in all {
@@ -108,6 +122,10 @@ impl Offences {
 
 /// What a form needs from the topology.
 pub struct Ctx<'a> {
+    /// The agreement (for the permissions that name a clause).
+    pub ag: &'a Agreement,
+    /// For each clause (by index), the permissions that name it.
+    pub permits: Vec<Vec<usize>>,
     /// The topology.
     pub topo: &'a Topology,
     /// Its adjacency.
@@ -126,7 +144,7 @@ pub struct Ctx<'a> {
 #[derive(PartialEq, Eq, Hash)]
 struct Query {
     follow: Follow,
-    kinds: KindMask,
+    kinds: EdgeMask,
     sources: FixedBitSet,
     targets: FixedBitSet,
     via: Option<FixedBitSet>,
@@ -145,7 +163,7 @@ struct Query {
 #[derive(Default)]
 pub struct Memo {
     paths: Mutex<HashMap<Query, Found>>,
-    reach: Mutex<HashMap<(Follow, KindMask, FixedBitSet), FixedBitSet>>,
+    reach: Mutex<HashMap<(Follow, EdgeMask, FixedBitSet), FixedBitSet>>,
 }
 
 /// A lock on a memo table. A poisoned lock only means a search panicked
@@ -176,11 +194,19 @@ impl Ctx<'_> {
         }
     }
 
+    /// `mask` (over the topology's edges) for the edges `follow` walks.
+    fn walked_mask(&self, follow: Follow, mask: &EdgeMask) -> EdgeMask {
+        match (self.view(follow), &mask.edges) {
+            (Some(v), Some(_)) => mask.through(&v.origin),
+            _ => mask.clone(),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn paths(
         &self,
         follow: Follow,
-        kinds: &KindMask,
+        kinds: &EdgeMask,
         s: &FixedBitSet,
         t: &FixedBitSet,
         w: Option<&FixedBitSet>,
@@ -198,13 +224,14 @@ impl Ctx<'_> {
             return found.clone();
         }
         let (graph, edges, view) = self.walked(follow);
+        let kinds = &self.walked_mask(follow, kinds);
         let (paths, total) = paths::forward(graph, edges, kinds, s, t, w, goal, self.max);
         let violating = paths::violating_edges(graph, edges, kinds, s, t, w, goal);
         let found = Found {
             offences: Offences {
                 kept: paths
                     .into_iter()
-                    .map(|p| Offence::Path(Walk::new(p, view)))
+                    .map(|p| Offence::Path(Walk::new(p, |e| through_view(view, e))))
                     .collect(),
                 total,
             },
@@ -212,136 +239,324 @@ impl Ctx<'_> {
                 Some(v) => v.originals(&violating),
                 None => violating,
             },
+            ..Found::default()
         };
         lock(&self.memo.paths).insert(query, found.clone());
         found
     }
 
-    /// Nodes of `subject` with no path to `to`: the offences of "every S has access to T".
+    /// Nodes of `subject` with no path to `to` (of one edge when
+    /// `direct`): the offences of "every S has access to T".
     fn unreached(
         &self,
         follow: Follow,
-        kinds: &KindMask,
+        kinds: &EdgeMask,
         subject: &FixedBitSet,
         to: &FixedBitSet,
+        direct: bool,
     ) -> Offences {
-        let key = (follow, kinds.clone(), to.clone());
-        let cached = lock(&self.memo.reach).get(&key).cloned();
-        let reach = cached.unwrap_or_else(|| {
-            let (graph, edges, _) = self.walked(follow);
-            let reach = paths::can_reach(graph, edges, kinds, to);
-            lock(&self.memo.reach).insert(key, reach.clone());
+        let (graph, edges, _) = self.walked(follow);
+        let kinds = &self.walked_mask(follow, kinds);
+        let reach = if direct {
+            let mut reach = FixedBitSet::with_capacity(graph.len());
+            for (e, edge) in edges.iter().enumerate() {
+                if kinds.allows(e as u32, edge) && to.contains(edge.to as usize) {
+                    reach.insert(edge.from as usize);
+                }
+            }
             reach
-        });
+        } else {
+            let key = (follow, kinds.clone(), to.clone());
+            let cached = lock(&self.memo.reach).get(&key).cloned();
+            cached.unwrap_or_else(|| {
+                let reach = paths::can_reach(graph, edges, kinds, to);
+                lock(&self.memo.reach).insert(key, reach.clone());
+                reach
+            })
+        };
         let unreached = subject.ones().filter(|&i| !reach.contains(i));
         Offences::first(unreached.map(|i| Offence::Node(i as u32)), self.max)
     }
 }
 
-/// The question a clause asks under one reading: a path search, or
-/// offending nodes found directly.
+/// The question a clause asks: a path search, the subjects that cannot
+/// reach, or offending nodes found directly.
 enum Question {
-    Paths {
+    Paths(Search),
+    Unreached {
         follow: Follow,
-        kinds: KindMask,
-        s: FixedBitSet,
-        t: FixedBitSet,
-        w: Option<FixedBitSet>,
-        goal: Goal,
+        subject: FixedBitSet,
+        to: FixedBitSet,
     },
-    Nodes(Offences),
+    Nodes(Offences, Option<Measure>),
 }
 
-/// What `clause` finds under the reading that follows `kinds`.
-pub fn offences(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Found {
-    match question(clause, kinds, ctx) {
-        Question::Paths {
+/// A path search: where paths start and end, the waypoints and the goal.
+struct Search {
+    follow: Follow,
+    s: FixedBitSet,
+    t: FixedBitSet,
+    w: Option<FixedBitSet>,
+    goal: Goal,
+}
+
+/// The edges `clause` follows under `reading`, over the topology's edges:
+/// its kind's kinds in that reading (every kind when it names none) and,
+/// with an edge condition, the edges that meet it.
+pub fn mask(clause: &Clause, reading: &Reading, topo: &Topology) -> EdgeMask {
+    form_mask(&clause.form, reading, topo)
+}
+
+fn form_mask(form: &Form, reading: &Reading, topo: &Topology) -> EdgeMask {
+    EdgeMask {
+        kinds: match access_kind(form) {
+            Some(k) => kinds::mask(&reading.kinds(k), topo),
+            None => KindMask(None),
+        },
+        edges: form
+            .edge_condition()
+            .map(|p| select::edges_satisfying(p, topo)),
+    }
+}
+
+/// What `clause` finds under `reading`, whose edges are `mask`.
+pub fn offences(ix: usize, clause: &Clause, reading: &Reading, mask: &EdgeMask, ctx: &Ctx<'_>) -> Found {
+    let direct = clause.direct.is_some();
+    match question(clause, ctx) {
+        Question::Paths(q) => {
+            let covers = covers(ix, &q, reading, ctx);
+            if !direct && covers.is_empty() {
+                return ctx.paths(q.follow, mask, &q.s, &q.t, q.w.as_ref(), q.goal);
+            }
+            let mut found = ctx.layered_found(&q, mask, direct, &covers, Want::Uncovered);
+            for (j, &perm) in ctx.permits[ix].iter().enumerate() {
+                let excused = ctx.layered_found(&q, mask, direct, &covers, Want::CoveredBy(j));
+                if excused.offences.total > 0 {
+                    found.excused.push((perm, excused.offences));
+                }
+            }
+            found
+        }
+        Question::Unreached {
             follow,
-            kinds,
-            s,
-            t,
-            w,
-            goal,
-        } => ctx.paths(follow, &kinds, &s, &t, w.as_ref(), goal),
-        Question::Nodes(offences) => Found {
+            subject,
+            to,
+        } => Found {
+            offences: ctx.unreached(follow, mask, &subject, &to, direct),
+            ..Found::default()
+        },
+        Question::Nodes(offences, measure) => Found {
             offences,
-            violating: Vec::new(),
+            measure,
+            ..Found::default()
         },
     }
 }
 
-/// For a path clause whose reading `kinds` fails, the edges whose removal
-/// makes it hold (see [`cut`]); `None` for node forms or when it holds.
-pub fn remedy(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Option<Cut> {
-    match question(clause, kinds, ctx) {
-        Question::Paths {
-            follow,
-            kinds,
-            s,
-            t,
-            w,
-            goal,
-        } => {
-            let (graph, edges, view) = ctx.walked(follow);
-            let cut = cut::min_cut(graph, edges, &kinds, &s, &t, w.as_ref(), goal, cut::MAX_CUT)?;
-            Some(match (cut, view) {
-                (cut, None) => cut,
-                (Cut::Capped, Some(_)) => Cut::Capped,
-                (
-                    Cut::Edges {
-                        edges: cut,
-                        minimum,
-                    },
-                    Some(v),
-                ) => {
-                    // An edge walked both ways is two arcs of the cut's
-                    // network but one edge to remove, so the cut is only
-                    // proven minimum when no edge could be cut both ways
-                    // (else it is within twice the minimum). An arc into
-                    // a source's start state is never cut (that state is
-                    // on the sources' side), and outside `must not route
-                    // via` entering a source that is no target (an arrival
-                    // is an arc to the sink) is entering its start state.
-                    let both_live = v.doubled && {
-                        let live =
-                            paths::violating_edges(graph, edges, &kinds, &s, &t, w.as_ref(), goal);
-                        let cuttable: Vec<u32> = live
-                            .into_iter()
-                            .filter(|&e| {
-                                let to = edges[e as usize].to as usize;
-                                goal == Goal::Through || !s.contains(to) || t.contains(to)
-                            })
-                            .collect();
-                        cuttable
-                            .windows(2)
-                            .any(|p| v.origin[p[0] as usize] == v.origin[p[1] as usize])
-                    };
-                    Cut::Edges {
-                        edges: v.originals(&cut),
-                        minimum: minimum && !both_live,
-                    }
-                }
-            })
+/// The masks that decide `clause` under `reading`: its own and those of
+/// the permissions naming it (two readings with the same masks find the
+/// same, so the search runs once).
+pub fn signature(ix: usize, clause: &Clause, reading: &Reading, ctx: &Ctx<'_>) -> Vec<EdgeMask> {
+    let mut out = vec![mask(clause, reading, ctx.topo)];
+    for &p in &ctx.permits[ix] {
+        out.push(form_mask(&ctx.ag.clauses[p].form, reading, ctx.topo));
+    }
+    out
+}
+
+/// What each permission naming clause `ix` covers under `reading`, over
+/// the edges the clause's search walks.
+fn covers(ix: usize, q: &Search, reading: &Reading, ctx: &Ctx<'_>) -> Vec<Cover> {
+    let n = ctx.topo.nodes.len();
+    ctx.permits[ix]
+        .iter()
+        .map(|&p| {
+            let perm = &ctx.ag.clauses[p];
+            let mask = ctx.walked_mask(q.follow, &form_mask(&perm.form, reading, ctx.topo));
+            let all = || {
+                let mut all = FixedBitSet::with_capacity(n);
+                all.insert_range(..);
+                all
+            };
+            let (sources, targets, via) = match &perm.form {
+                Form::Route { from, to, via, .. } => (
+                    from.as_ref().map_or_else(all, |f| ctx.set(f)),
+                    ctx.set(to),
+                    Some(ctx.set(via)),
+                ),
+                Form::Access { subject, to, .. } => (ctx.set(subject), ctx.set(to), None),
+                // `meaning` admits no other permission form.
+                _ => (FixedBitSet::with_capacity(n), FixedBitSet::with_capacity(n), None),
+            };
+            Cover {
+                sources,
+                targets,
+                via,
+                mask,
+            }
+        })
+        .collect()
+}
+
+impl Ctx<'_> {
+    /// The layered view of search `q` under `mask`.
+    fn layered(&self, q: &Search, mask: &EdgeMask, direct: bool, covers: &[Cover], want: Want) -> Layered {
+        let (graph, edges, _) = self.walked(q.follow);
+        let mask = self.walked_mask(q.follow, mask);
+        layers::build(&layers::Ask {
+            graph,
+            edges,
+            mask: &mask,
+            sources: &q.s,
+            targets: &q.t,
+            via: q.w.as_ref(),
+            direct,
+            covers,
+            want,
+        })
+    }
+
+    /// The original edge of product edge `p` of `lay`, and whether it is
+    /// walked against.
+    fn original(&self, follow: Follow, lay: &Layered, p: u32) -> (u32, bool) {
+        through_view(self.view(follow), lay.origin[p as usize])
+    }
+
+    /// What search `q` finds on its layered view.
+    fn layered_found(&self, q: &Search, mask: &EdgeMask, direct: bool, covers: &[Cover], want: Want) -> Found {
+        let lay = self.layered(q, mask, direct, covers, want);
+        let all = EdgeMask::all();
+        let (paths, total) = paths::forward(
+            &lay.graph,
+            &lay.edges,
+            &all,
+            &lay.sources,
+            &lay.targets,
+            lay.via.as_ref(),
+            q.goal,
+            self.max,
+        );
+        let mut violating: Vec<u32> = paths::violating_edges(
+            &lay.graph,
+            &lay.edges,
+            &all,
+            &lay.sources,
+            &lay.targets,
+            lay.via.as_ref(),
+            q.goal,
+        )
+        .into_iter()
+        .map(|p| self.original(q.follow, &lay, p).0)
+        .collect();
+        violating.sort_unstable();
+        violating.dedup();
+        Found {
+            offences: Offences {
+                kept: paths
+                    .into_iter()
+                    .map(|p| Offence::Path(Walk::new(p, |e| self.original(q.follow, &lay, e))))
+                    .collect(),
+                total,
+            },
+            violating,
+            ..Found::default()
         }
-        Question::Nodes(_) => None,
     }
 }
 
-fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
-    let paths = |follow, kinds: &KindMask, s, t, w, goal| Question::Paths {
-        follow,
-        kinds: kinds.clone(),
-        s,
-        t,
-        w,
-        goal,
+/// For a path clause whose reading (edges `mask`) fails, the edges whose
+/// removal makes it hold (see [`cut`]); `None` for node forms or when it holds.
+pub fn remedy(ix: usize, clause: &Clause, reading: &Reading, mask: &EdgeMask, ctx: &Ctx<'_>) -> Option<Cut> {
+    let Question::Paths(q) = question(clause, ctx) else {
+        return None;
     };
+    let covers = covers(ix, &q, reading, ctx);
+    if clause.direct.is_some() || !covers.is_empty() {
+        return layered_remedy(&q, mask, clause.direct.is_some(), &covers, ctx);
+    }
+    let Search { follow, s, t, w, goal } = q;
+    let (graph, edges, view) = ctx.walked(follow);
+    let kinds = ctx.walked_mask(follow, mask);
+    let cut = cut::min_cut(graph, edges, &kinds, &s, &t, w.as_ref(), goal, cut::MAX_CUT)?;
+    Some(match (cut, view) {
+        (cut, None) => cut,
+        (Cut::Capped, Some(_)) => Cut::Capped,
+        (
+            Cut::Edges {
+                edges: cut,
+                minimum,
+            },
+            Some(v),
+        ) => {
+            // An edge walked both ways is two arcs of the cut's
+            // network but one edge to remove, so the cut is only
+            // proven minimum when no edge could be cut both ways
+            // (else it is within twice the minimum). An arc into
+            // a source's start state is never cut (that state is
+            // on the sources' side), and outside `must not route
+            // via` entering a source that is no target (an arrival
+            // is an arc to the sink) is entering its start state.
+            let both_live = v.doubled && {
+                let live = paths::violating_edges(graph, edges, &kinds, &s, &t, w.as_ref(), goal);
+                let cuttable: Vec<u32> = live
+                    .into_iter()
+                    .filter(|&e| {
+                        let to = edges[e as usize].to as usize;
+                        goal == Goal::Through || !s.contains(to) || t.contains(to)
+                    })
+                    .collect();
+                layers::shares_origin(&cuttable, &v.origin)
+            };
+            Cut::Edges {
+                edges: v.originals(&cut),
+                minimum: minimum && !both_live,
+            }
+        }
+    })
+}
+
+/// The remedy of a clause searched on a layered view: the cut of product
+/// edges, as the edges they stand for. One edge can stand for several
+/// product edges, so the cut is proven the fewest only when no two live
+/// product edges share one.
+fn layered_remedy(q: &Search, mask: &EdgeMask, direct: bool, covers: &[Cover], ctx: &Ctx<'_>) -> Option<Cut> {
+    let lay = ctx.layered(q, mask, direct, covers, Want::Uncovered);
+    let all = EdgeMask::all();
+    let (s, t, w) = (&lay.sources, &lay.targets, lay.via.as_ref());
+    let cut = cut::min_cut(&lay.graph, &lay.edges, &all, s, t, w, q.goal, cut::MAX_CUT)?;
+    Some(match cut {
+        Cut::Capped => Cut::Capped,
+        Cut::Edges { edges, minimum } => {
+            let live = paths::violating_edges(&lay.graph, &lay.edges, &all, s, t, w, q.goal);
+            let origins: Vec<u32> = (0..lay.edges.len() as u32)
+                .map(|p| ctx.original(q.follow, &lay, p).0)
+                .collect();
+            let mut out: Vec<u32> = edges.iter().map(|&p| origins[p as usize]).collect();
+            out.sort_unstable();
+            out.dedup();
+            Cut::Edges {
+                edges: out,
+                minimum: minimum && !layers::shares_origin(&live, &origins),
+            }
+        }
+    })
+}
+
+fn question(clause: &Clause, ctx: &Ctx<'_>) -> Question {
+    let paths = |follow, s, t, w, goal| Question::Paths(Search { follow, s, t, w, goal });
     let negated = clause.modal.node.negated;
-    let all_edges = KindMask(None);
+    let node_offences = |off: Vec<usize>| {
+        Question::Nodes(
+            Offences::first(off.into_iter().map(|i| Offence::Node(i as u32)), ctx.max),
+            None,
+        )
+    };
     match &clause.form {
-        Form::Route { from, to, via, .. } => {
+        Form::Route {
+            from, to, via, only, ..
+        } => {
             let t = ctx.set(to);
-            let w = ctx.set(via);
+            let mut w = ctx.set(via);
             let s = match from {
                 Some(f) => ctx.set(f),
                 None => {
@@ -351,51 +566,83 @@ fn question(clause: &Clause, kinds: &KindMask, ctx: &Ctx<'_>) -> Question {
                     s
                 }
             };
-            let goal = if negated {
-                Goal::Through
-            } else {
-                Goal::Avoiding
-            };
-            paths(Follow::Access, kinds, s, t, Some(w), goal)
+            // `route only via W` fails on a path with an interior node
+            // outside W: `must not route via` the rest.
+            let through = negated || *only;
+            if *only {
+                w.toggle_range(..);
+            }
+            let goal = if through { Goal::Through } else { Goal::Avoiding };
+            paths(Follow::Access, s, t, Some(w), goal)
         }
         Form::Access { subject, to, .. } => {
             let (s, t) = (ctx.set(subject), ctx.set(to));
-            if negated {
-                paths(Follow::Access, kinds, s, t, None, Goal::Any)
+            if negated || clause.modal.node.is_permission() {
+                paths(Follow::Access, s, t, None, Goal::Any)
             } else {
-                Question::Nodes(ctx.unreached(Follow::Access, kinds, &s, &t))
+                Question::Unreached {
+                    follow: Follow::Access,
+                    subject: s,
+                    to: t,
+                }
             }
         }
-        Form::Depend { subject, on } => {
+        Form::Depend { subject, on, .. } => {
             let (s, t) = (ctx.set(subject), ctx.set(on));
             if negated {
-                paths(Follow::Calls, &all_edges, s, t, None, Goal::Any)
+                paths(Follow::Calls, s, t, None, Goal::Any)
             } else {
-                Question::Nodes(ctx.unreached(Follow::Calls, &all_edges, &s, &t))
+                Question::Unreached {
+                    follow: Follow::Calls,
+                    subject: s,
+                    to: t,
+                }
             }
         }
         Form::Hosted { subject, on } => {
             let (t, w) = (ctx.set(subject), ctx.set(on));
-            let off = t.ones().filter(|&i| w.contains(i) == negated);
-            Question::Nodes(Offences::first(
-                off.map(|i| Offence::Node(i as u32)),
-                ctx.max,
-            ))
+            node_offences(t.ones().filter(|&i| w.contains(i) == negated).collect())
         }
         Form::Attribute { subject, predicate } => {
             let t = ctx.set(subject);
             let ok = select::satisfying(predicate, ctx.topo, &t);
-            let off = t.ones().filter(|&i| ok.contains(i) == negated);
-            Question::Nodes(Offences::first(
-                off.map(|i| Offence::Node(i as u32)),
-                ctx.max,
-            ))
+            node_offences(t.ones().filter(|&i| ok.contains(i) == negated).collect())
         }
         Form::Stay { from, within, .. } => {
             let s = ctx.set(from);
             let mut outside = ctx.set(within);
             outside.toggle_range(..);
-            paths(Follow::Data, kinds, s, outside, None, Goal::Any)
+            paths(Follow::Data, s, outside, None, Goal::Any)
+        }
+        Form::Span {
+            subject,
+            bound,
+            count,
+            attr,
+        } => {
+            let (off, measure) =
+                quantity::span(&ctx.set(subject), bound.node, count.node, &attr.node, ctx.topo, ctx.max);
+            Question::Nodes(off, Some(measure))
+        }
+        Form::Share {
+            bound,
+            percent,
+            subject,
+            by,
+            test,
+        } => {
+            let t = ctx.set(subject);
+            let ok = match test {
+                crate::syntax::ast::ShareTest::Hosted(on) => ctx.set(on),
+                crate::syntax::ast::ShareTest::Attribute(p) => select::satisfying(p, ctx.topo, &t),
+            };
+            let share = quantity::Share {
+                bound: bound.node,
+                percent: percent.node,
+                by: by.as_ref().map(|b| b.node.as_str()),
+            };
+            let (off, measure) = quantity::share(&t, &ok, &share, ctx.topo, ctx.max);
+            Question::Nodes(off, Some(measure))
         }
     }
 }

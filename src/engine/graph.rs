@@ -10,6 +10,8 @@
 //! because building them costs more than the lookups they save (see
 //! docs/performance.md).
 
+use fixedbitset::FixedBitSet;
+
 use crate::topology::{Edge, Sym};
 
 /// Forward and reverse adjacency of a topology.
@@ -81,6 +83,53 @@ impl KindMask {
         match &self.0 {
             None => true,
             Some(mask) => mask.get(k as usize).copied().unwrap_or(false),
+        }
+    }
+}
+
+/// Which edges a reading of a clause walks: those of its kinds and, when
+/// the clause has an edge condition (`api access where stateful = false`),
+/// only those that meet it. Kinds are checked by symbol (no work per
+/// reading); the condition is a bitset over the walked edge list, built
+/// once per clause, so a search pays one lookup per edge for each.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EdgeMask {
+    /// The kinds followed.
+    pub kinds: KindMask,
+    /// The edges that meet the clause's condition (`None`: no condition),
+    /// indexed like the edge list the search walks.
+    pub edges: Option<FixedBitSet>,
+}
+
+impl EdgeMask {
+    /// Every edge.
+    pub fn all() -> EdgeMask {
+        EdgeMask {
+            kinds: KindMask(None),
+            edges: None,
+        }
+    }
+
+    /// Whether edge number `e` of the walked list is followed.
+    #[inline]
+    pub fn allows(&self, e: u32, edge: &Edge) -> bool {
+        self.kinds.allows(edge.kind) && self.edges.as_ref().is_none_or(|b| b.contains(e as usize))
+    }
+
+    /// This mask for a derived edge list whose edge `i` stands for
+    /// original edge `origin[i]`.
+    pub fn through(&self, origin: &[u32]) -> EdgeMask {
+        EdgeMask {
+            kinds: self.kinds.clone(),
+            edges: self.edges.as_ref().map(|b| {
+                let mut out = FixedBitSet::with_capacity(origin.len());
+                for (i, &o) in origin.iter().enumerate() {
+                    if b.contains(o as usize) {
+                        out.insert(i);
+                    }
+                }
+                out
+            }),
         }
     }
 }

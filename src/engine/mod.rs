@@ -14,7 +14,9 @@ mod cut;
 mod forms;
 mod graph;
 mod kinds;
+mod layers;
 mod paths;
+mod quantity;
 mod select;
 mod view;
 mod warnings;
@@ -26,16 +28,17 @@ use rayon::prelude::*;
 
 use crate::diag::Diagnostic;
 use crate::report::model::{
-    ClauseVerdict, Hop, Level, Reading, ReadingResult, Remedy, Report, Summary, Verdict, Violation,
-    Warning, Witness,
+    ClauseVerdict, Excused, Hop, Level, PartyReading, Reading, ReadingResult, Remedy, Report,
+    Summary, Verdict, Violation, Warning, Witness,
 };
 use crate::syntax::ast::{Agreement, Clause, Form};
 use crate::topology::Topology;
 use cut::Cut;
-use forms::{Ctx, Found, Offence};
-use graph::{Graph, KindMask};
-use kinds::CountsAs;
+use forms::{Ctx, Found, Offence, Offences};
+use graph::{EdgeMask, Graph};
+use kinds::{ReadingName, Reading as Kinds};
 use select::Definitions;
+pub use select::wildcard;
 pub use warnings::{Absence, Absences, Folded, Unused, fold};
 
 /// Witnesses kept per clause and reading unless told otherwise: enough to
@@ -91,9 +94,11 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
     let clock = Instant::now();
     let graph = Graph::new(topology.nodes.len(), &topology.edges);
     let defs = definitions(agreement, topology);
-    let counts = CountsAs::new(agreement);
+    let readings = kinds::readings(agreement);
     let views = views(agreement, topology);
     let ctx = Ctx {
+        ag: agreement,
+        permits: permits(agreement),
         topo: topology,
         graph: &graph,
         defs: &defs,
@@ -108,12 +113,15 @@ pub fn check(agreement: &Agreement, topology: &Topology, options: &Options) -> C
     // Clauses are independent: rayon judges them on every core, and
     // `collect` keeps them in clause order.
     let clock = Instant::now();
+    // Permissions are not judged: they excuse paths of the clauses they name.
     let judged: Vec<(ClauseVerdict, Duration)> = agreement
         .clauses
         .par_iter()
-        .map(|c| {
+        .enumerate()
+        .filter(|(_, c)| !c.modal.node.is_permission())
+        .map(|(ix, c)| {
             let clock = Instant::now();
-            let v = judge(agreement, c, &ctx, &counts, options);
+            let v = judge(ix, c, &ctx, &readings, options);
             (v, clock.elapsed())
         })
         .collect();
@@ -190,6 +198,23 @@ fn views(agreement: &Agreement, topology: &Topology) -> forms::Views {
     }
 }
 
+/// For each clause (by index), the permissions (clause indices) whose
+/// `notwithstanding` names it, in agreement order.
+fn permits(ag: &Agreement) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new(); ag.clauses.len()];
+    for (p, perm) in ag.clauses.iter().enumerate() {
+        if !perm.modal.node.is_permission() {
+            continue;
+        }
+        for target in &perm.notwithstanding {
+            if let Some(ix) = ag.clauses.iter().position(|c| c.id.node == target.node) {
+                out[ix].push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Evaluates every definition, in order (each may use those above it).
 fn definitions(agreement: &Agreement, topology: &Topology) -> Definitions {
     let mut defs = Definitions::new();
@@ -232,12 +257,13 @@ pub fn selections(agreement: &Agreement, topology: &Topology) -> Vec<(String, Ve
 }
 
 fn judge(
-    ag: &Agreement,
+    ix: usize,
     clause: &Clause,
     ctx: &Ctx<'_>,
-    counts: &CountsAs,
+    readings: &[Kinds],
     opts: &Options,
 ) -> ClauseVerdict {
+    let ag = ctx.ag;
     let binding = if clause.indirect.is_some() {
         Reading::Spirit
     } else {
@@ -250,38 +276,47 @@ fn judge(
         (c, a) => c.as_ref().or(a.as_ref()).map(|w| w.node),
     };
     let in_force = window.is_none_or(|w| w.contains(opts.as_of));
-    let (letter, spirit, remedy) = if in_force {
-        let (lk, sk) = reading_kinds(&clause.form, counts);
-        let lm = lk
-            .as_ref()
-            .map_or(KindMask(None), |k| kinds::mask(k, ctx.topo));
-        let sm = sk
-            .as_ref()
-            .map_or(KindMask(None), |k| kinds::mask(k, ctx.topo));
-        let lo = forms::offences(clause, &lm, ctx);
-        let so = if sm == lm {
-            lo.clone()
-        } else {
-            forms::offences(clause, &sm, ctx)
+    let mut results: Vec<ReadingResult> = Vec::new();
+    let mut remedy = None;
+    if in_force {
+        // Readings whose masks agree find the same: search once.
+        let mut done: Vec<(Vec<EdgeMask>, Found)> = Vec::new();
+        let b = match binding {
+            Reading::Letter => 0,
+            Reading::Spirit => 1,
         };
-        // The remedy: only for a breach, only under the binding reading.
-        let (bm, bo) = match binding {
-            Reading::Letter => (&lm, &lo),
-            Reading::Spirit => (&sm, &so),
-        };
-        let remedy = if bo.offences.total == 0 {
-            None
-        } else {
-            forms::remedy(clause, bm, ctx).map(|c| remedy_of(c, ctx.topo))
-        };
-        (
-            Some(reading(lo, lk, ctx.topo)),
-            Some(reading(so, sk, ctx.topo)),
-            remedy,
-        )
-    } else {
-        (None, None, None)
-    };
+        for (i, r) in readings.iter().enumerate() {
+            let sig = forms::signature(ix, clause, r, ctx);
+            let found = match done.iter().find(|(s, _)| *s == sig) {
+                Some((_, f)) => f.clone(),
+                None => {
+                    let f = forms::offences(ix, clause, r, &sig[0], ctx);
+                    done.push((sig.clone(), f.clone()));
+                    f
+                }
+            };
+            // The remedy: only for a breach, only under the binding reading.
+            if i == b && found.offences.total > 0 {
+                remedy = forms::remedy(ix, clause, r, &sig[0], ctx).map(|c| remedy_of(c, ctx.topo));
+            }
+            let kinds = forms::access_kind(&clause.form).map(|k| r.kinds(k));
+            results.push(reading(found, kinds, ctx));
+        }
+    }
+    let mut results = results.into_iter();
+    let (letter, spirit) = (results.next(), results.next());
+    let parties: Vec<PartyReading> = readings
+        .iter()
+        .skip(2)
+        .zip(results)
+        .map(|(r, result)| PartyReading {
+            party: match &r.name {
+                ReadingName::Party(p) => p.clone(),
+                _ => String::new(),
+            },
+            result,
+        })
+        .collect();
     let verdict = match (&letter, &spirit) {
         (Some(l), Some(s)) => {
             let (b, o) = match binding {
@@ -290,7 +325,7 @@ fn judge(
             };
             if !b.holds {
                 Verdict::Breached
-            } else if !o.holds {
+            } else if !o.holds || parties.iter().any(|p| !p.result.holds) {
                 Verdict::Contested
             } else {
                 Verdict::Holds
@@ -323,6 +358,8 @@ fn judge(
         location: ag.source.location(&clause.span),
         letter,
         spirit,
+        readings: parties,
+        owed_by: clause.obligors.iter().map(|p| p.node.clone()).collect(),
         remedy,
         accepted: false,
     }
@@ -330,15 +367,8 @@ fn judge(
 
 type KindSet = Option<std::collections::BTreeSet<String>>;
 
-/// The kinds followed by the letter and by the spirit (`None`: all edges).
-fn reading_kinds(form: &Form, counts: &CountsAs) -> (KindSet, KindSet) {
-    match forms::access_kind(form) {
-        Some(k) => (Some([k.to_string()].into()), Some(counts.spirit(k))),
-        None => (None, None),
-    }
-}
-
-fn reading(found: Found, kinds: KindSet, topo: &Topology) -> ReadingResult {
+fn reading(found: Found, kinds: KindSet, ctx: &Ctx<'_>) -> ReadingResult {
+    let topo = ctx.topo;
     ReadingResult {
         holds: found.offences.total == 0,
         kinds: kinds.map(|k| k.into_iter().collect()).unwrap_or_default(),
@@ -364,6 +394,22 @@ fn reading(found: Found, kinds: KindSet, topo: &Topology) -> ReadingResult {
                 }
             })
             .collect(),
+        excused: found
+            .excused
+            .iter()
+            .map(|(p, off)| excused(*p, off, ctx))
+            .collect(),
+        measure: found.measure,
+    }
+}
+
+fn excused(perm: usize, off: &Offences, ctx: &Ctx<'_>) -> Excused {
+    let c = &ctx.ag.clauses[perm];
+    Excused {
+        by: c.id.node.clone(),
+        title: c.title.as_ref().map(|t| t.node.clone()),
+        witnesses: off.kept.iter().map(|o| witness(o, ctx.topo)).collect(),
+        omitted: off.total - off.kept.len(),
     }
 }
 

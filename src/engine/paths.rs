@@ -29,7 +29,7 @@ use std::collections::VecDeque;
 
 use fixedbitset::FixedBitSet;
 
-use super::graph::{Graph, KindMask};
+use super::graph::{EdgeMask, Graph};
 use crate::topology::Edge;
 
 /// Which arrivals at a target are violations.
@@ -61,7 +61,7 @@ const NONE: u32 = u32::MAX;
 pub fn forward(
     graph: &Graph,
     edges: &[Edge],
-    kinds: &KindMask,
+    kinds: &EdgeMask,
     sources: &FixedBitSet,
     targets: &FixedBitSet,
     via: Option<&FixedBitSet>,
@@ -86,7 +86,7 @@ pub fn forward(
         let passed = state % 2 == 1;
         for &e in graph.out(u) {
             let edge = &edges[e as usize];
-            if !kinds.allows(edge.kind) {
+            if !kinds.allows(e, edge) {
                 continue;
             }
             let v = edge.to;
@@ -147,7 +147,7 @@ pub const HOPS_PER_ELEMENT: usize = 4;
 pub fn can_reach(
     graph: &Graph,
     edges: &[Edge],
-    kinds: &KindMask,
+    kinds: &EdgeMask,
     targets: &FixedBitSet,
 ) -> FixedBitSet {
     let n = graph.len();
@@ -161,7 +161,7 @@ pub fn can_reach(
     while let Some(v) = queue.pop_front() {
         for &e in graph.inc(v) {
             let edge = &edges[e as usize];
-            if !kinds.allows(edge.kind) {
+            if !kinds.allows(e, edge) {
                 continue;
             }
             let u = edge.from;
@@ -219,7 +219,7 @@ pub struct Live {
 pub fn live(
     graph: &Graph,
     edges: &[Edge],
-    kinds: &KindMask,
+    kinds: &EdgeMask,
     sources: &FixedBitSet,
     targets: &FixedBitSet,
     via: Option<&FixedBitSet>,
@@ -235,7 +235,7 @@ pub fn live(
     while let Some(state) = queue.pop_front() {
         for &e in graph.out(state / 2) {
             let edge = &edges[e as usize];
-            if !kinds.allows(edge.kind) {
+            if !kinds.allows(e, edge) {
                 continue;
             }
             if let Some(next) = step(edge, state % 2 == 1, via, goal)
@@ -251,7 +251,7 @@ pub fn live(
     for t in targets.ones() {
         for &e in graph.inc(t as u32) {
             let edge = &edges[e as usize];
-            if !kinds.allows(edge.kind) {
+            if !kinds.allows(e, edge) {
                 continue;
             }
             for passed in [false, true] {
@@ -265,7 +265,7 @@ pub fn live(
     while let Some(state) = queue.pop_front() {
         for &e in graph.inc(state / 2) {
             let edge = &edges[e as usize];
-            if !kinds.allows(edge.kind) {
+            if !kinds.allows(e, edge) {
                 continue;
             }
             for passed in [false, true] {
@@ -312,7 +312,7 @@ impl Live {
 pub fn violating_edges(
     graph: &Graph,
     edges: &[Edge],
-    kinds: &KindMask,
+    kinds: &EdgeMask,
     sources: &FixedBitSet,
     targets: &FixedBitSet,
     via: Option<&FixedBitSet>,
@@ -322,8 +322,8 @@ pub fn violating_edges(
     edges
         .iter()
         .enumerate()
-        .filter(|(_, edge)| {
-            kinds.allows(edge.kind)
+        .filter(|&(e, edge)| {
+            kinds.allows(e as u32, edge)
                 && [false, true]
                     .into_iter()
                     .any(|p| live.transition(edge, p, targets, via, goal).is_some())

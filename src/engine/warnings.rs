@@ -32,7 +32,7 @@ use chrono::NaiveDate;
 use crate::escape;
 use crate::source::Span;
 use crate::syntax::ast::{
-    Agreement, Atom, Clause, Form, Name, Predicate, SelBase, Selector, SetOp,
+    Agreement, Atom, Clause, Form, Name, Predicate, SelBase, Selector, SetOp, ShareTest,
 };
 use crate::syntax::meaning::selectors;
 use crate::topology::{Sym, Topology};
@@ -315,12 +315,28 @@ fn uses(ag: &Agreement) -> (Vec<AtomUse<'_>>, HashSet<&str>) {
                 Use::Atom(a, v, q) => clause_atoms.push((a, v, q)),
             });
         }
-        if let Form::Attribute { predicate, .. } = &clause.form {
+        let tested = match &clause.form {
+            Form::Attribute { predicate, .. }
+            | Form::Share {
+                test: ShareTest::Attribute(predicate),
+                ..
+            } => Some(predicate),
+            _ => None,
+        };
+        if let Some(predicate) = tested {
             predicate_atoms(predicate, false, &mut |u| {
                 if let Use::Atom(a, v, q) = u {
                     clause_atoms.push((a, v, q));
                 }
             });
+        }
+        // The attribute a span counts and a share weighs by.
+        match &clause.form {
+            Form::Span { attr, .. }
+            | Form::Share {
+                by: Some(attr), ..
+            } => clause_atoms.push((attr, &[][..], false)),
+            _ => {}
         }
     }
     // A definition is used only by clauses and by definitions below it,
@@ -360,7 +376,7 @@ fn clause_selectors(form: &Form, negated: bool) -> Vec<(&Selector, bool)> {
             .chain([(to, false), (via, negated)])
             .collect(),
         Form::Access { subject, to, .. } => vec![(subject, negated), (to, negated)],
-        Form::Depend { subject, on } | Form::Hosted { subject, on } => {
+        Form::Depend { subject, on, .. } | Form::Hosted { subject, on } => {
             vec![(subject, false), (on, negated)]
         }
         f => selectors(f).into_iter().map(|s| (s, false)).collect(),
@@ -395,6 +411,13 @@ fn predicate_atoms<'a>(pred: &'a Predicate, quiet: bool, f: &mut impl FnMut(Use<
             Atom::Group(inner) => predicate_atoms(inner, quiet, f),
             Atom::Has(attr) => f(Use::Atom(attr, &[][..], quiet)),
             Atom::Compare { attr, values, .. } => f(Use::Atom(attr, &values[..], quiet)),
+            Atom::Contains { attr, value } => {
+                f(Use::Atom(attr, std::slice::from_ref(value), quiet))
+            }
+            // A number or a pattern is no value to look alike.
+            Atom::Order { attr, .. } | Atom::Matches { attr, .. } => {
+                f(Use::Atom(attr, &[][..], quiet))
+            }
         }
     }
 }

@@ -323,6 +323,14 @@ pub struct ClauseVerdict {
     pub letter: Option<ReadingResult>,
     /// The spirit reading; absent when the clause is not in force.
     pub spirit: Option<ReadingResult>,
+    /// Each party's own reading (`according to P, ...`), in the order of
+    /// `between`; absent when no party declares one or the clause is not
+    /// in force.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readings: Vec<PartyReading>,
+    /// The parties that owe the clause (`owed by P`); absent when unnamed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owed_by: Vec<String>,
     /// For a breached path clause, edges whose removal makes the binding
     /// reading hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -332,6 +340,62 @@ pub struct ClauseVerdict {
     /// unchanged), so the clause does not fail the gate.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub accepted: bool,
+}
+
+/// A party's own reading of a clause.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartyReading {
+    /// The party (`microsoft`).
+    pub party: String,
+    /// What the clause gives under the party's reading.
+    #[serde(flatten)]
+    pub result: ReadingResult,
+}
+
+/// The paths of a clause a permission excuses (`notwithstanding`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Excused {
+    /// The permission's clause id.
+    pub by: String,
+    /// Its title, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The first excused paths (at most `--max-witnesses`).
+    pub witnesses: Vec<Witness>,
+    /// How many more excused paths there are; absent when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+/// What a quantity clause counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Measure {
+    /// What was found: `3 distinct region values`, `62.5% (50 of 80 gpus)`.
+    pub actual: String,
+    /// What the clause requires: `at most 2`, `at least 80%`.
+    pub required: String,
+    /// The distinct values counted, for a span (the first ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// How many more distinct values there are; absent when 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+impl Measure {
+    /// `3 distinct region values (eastus, westus, northeurope); at most 2 required`.
+    pub fn text(&self) -> String {
+        let mut s = self.actual.clone();
+        if !self.values.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.values.join(", "));
+            if self.omitted > 0 {
+                s.push_str(&format!(" and {} more", self.omitted));
+            }
+        }
+        s.push_str(&format!("; {} required", self.required));
+        s
+    }
 }
 
 /// The edges to remove to restore a breached path clause.
@@ -369,6 +433,13 @@ pub struct ReadingResult {
     /// only; the findings a baseline compares).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violating: Vec<Violation>,
+    /// Violating paths that permissions excuse, per permission; they do
+    /// not make the reading fail.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excused: Vec<Excused>,
+    /// For a quantity clause, what was counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<Measure>,
 }
 
 fn is_zero(n: &usize) -> bool {

@@ -131,9 +131,12 @@ pub struct Definition {
     pub span: At,
 }
 
-/// `in spirit, K1 and K2 count as K`.
+/// `in spirit, K1 and K2 count as K`, or a party's own reading:
+/// `according to P, K1 and K2 count as K`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountsAs {
+    /// The party whose reading this is; `None` for the shared spirit.
+    pub party: Option<Name>,
     /// The kinds that count as another.
     pub kinds: Vec<Name>,
     /// The kind they count as.
@@ -251,6 +254,111 @@ pub enum Atom {
         /// `!=` or `not in`.
         negated: bool,
     },
+    /// `ATTR < N`, `<=`, `>`, `>=`: numbers compared as exact decimals.
+    Order {
+        /// The attribute.
+        attr: Node<String>,
+        /// The comparison.
+        op: Node<Order>,
+        /// The number as written.
+        value: Node<String>,
+        /// Its value.
+        number: rust_decimal::Decimal,
+    },
+    /// `ATTR matches "eu-*"`: `*` matches any run of characters.
+    Matches {
+        /// The attribute.
+        attr: Node<String>,
+        /// The pattern as written.
+        pattern: Node<String>,
+    },
+    /// `ATTR contains V`: a list-valued attribute has `V` among its values.
+    Contains {
+        /// The attribute.
+        attr: Node<String>,
+        /// The value looked for.
+        value: Node<String>,
+    },
+}
+
+impl Atom {
+    /// The attribute an atom tests, if it tests one directly.
+    pub fn attr(&self) -> Option<&Node<String>> {
+        match self {
+            Atom::Group(_) => None,
+            Atom::Has(a)
+            | Atom::Compare { attr: a, .. }
+            | Atom::Order { attr: a, .. }
+            | Atom::Matches { attr: a, .. }
+            | Atom::Contains { attr: a, .. } => Some(a),
+        }
+    }
+}
+
+/// A numeric comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// `<`.
+    Lt,
+    /// `<=`.
+    Le,
+    /// `>`.
+    Gt,
+    /// `>=`.
+    Ge,
+}
+
+impl Order {
+    /// `<`, `<=`, `>`, `>=`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Order::Lt => "<",
+            Order::Le => "<=",
+            Order::Gt => ">",
+            Order::Ge => ">=",
+        }
+    }
+
+    /// Whether `a OP b`.
+    pub fn test(&self, a: &rust_decimal::Decimal, b: &rust_decimal::Decimal) -> bool {
+        match self {
+            Order::Lt => a < b,
+            Order::Le => a <= b,
+            Order::Gt => a > b,
+            Order::Ge => a >= b,
+        }
+    }
+}
+
+/// `at least`, `at most`, `exactly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// `at least`.
+    AtLeast,
+    /// `at most`.
+    AtMost,
+    /// `exactly`.
+    Exactly,
+}
+
+impl Bound {
+    /// As written.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Bound::AtLeast => "at least",
+            Bound::AtMost => "at most",
+            Bound::Exactly => "exactly",
+        }
+    }
+
+    /// Whether `actual` is within the bound `limit`.
+    pub fn test<T: PartialOrd>(&self, actual: &T, limit: &T) -> bool {
+        match self {
+            Bound::AtLeast => actual >= limit,
+            Bound::AtMost => actual <= limit,
+            Bound::Exactly => actual == limit,
+        }
+    }
 }
 
 /// A numbered clause.
@@ -262,12 +370,19 @@ pub struct Clause {
     pub title: Option<Node<String>>,
     /// The clause's own window, if any.
     pub window: Option<Node<Window>>,
-    /// must / shall / should, with or without `not`.
+    /// must / shall / should / may, with or without `not`.
     pub modal: Node<Modal>,
-    /// What the clause requires.
+    /// What the clause requires (or, with `may`, permits).
     pub form: Form,
     /// Whether it says `directly or indirectly` (binds the spirit).
     pub indirect: Option<At>,
+    /// Whether it says `directly` alone or `direct access`: only paths of
+    /// one edge count.
+    pub direct: Option<At>,
+    /// `owed by P`: the parties that owe the clause, in order written.
+    pub obligors: Vec<Name>,
+    /// `notwithstanding 4.2, 4.6`: the clauses a permission overrides.
+    pub notwithstanding: Vec<Node<String>>,
     /// The body after `clause ID ...:`.
     pub body: At,
     /// The whole clause.
@@ -292,6 +407,8 @@ pub enum Strength {
     Shall,
     /// `should`.
     Should,
+    /// `may`: a permission (a carve-out from the clauses it names).
+    May,
 }
 
 impl Modal {
@@ -304,22 +421,33 @@ impl Modal {
             (Strength::Shall, true) => "shall not",
             (Strength::Should, false) => "should",
             (Strength::Should, true) => "should not",
+            (Strength::May, false) => "may",
+            (Strength::May, true) => "may not",
         }
     }
 
     /// Whether a breach is an error (must, shall) rather than a warning.
     pub fn is_binding(&self) -> bool {
-        self.strength != Strength::Should
+        !matches!(self.strength, Strength::Should | Strength::May)
+    }
+
+    /// Whether the clause grants a permission (`may`) rather than an obligation.
+    pub fn is_permission(&self) -> bool {
+        self.strength == Strength::May
     }
 }
 
-/// The six clause forms.
+/// The clause forms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Form {
-    /// 1. `[K] access [from S] to T must [not] route via W`.
+    /// 1. `[K] access [where E] [from S] to T must [not] route [only] via W`.
     Route {
         /// The access kind, if named.
         kind: Option<Name>,
+        /// The condition every edge of a path meets, if any.
+        edge: Option<Predicate>,
+        /// `route only via W`: every interior node is in W.
+        only: bool,
         /// The sources, if named.
         from: Option<Selector>,
         /// The targets.
@@ -327,19 +455,23 @@ pub enum Form {
         /// The waypoints.
         via: Selector,
     },
-    /// 2. `S must [not] have [K] access to T`.
+    /// 2. `S must [not] have [direct] [K] access [where E] to T`.
     Access {
         /// The subjects.
         subject: Selector,
         /// The access kind, if named.
         kind: Option<Name>,
+        /// The condition every edge of a path meets, if any.
+        edge: Option<Predicate>,
         /// The targets.
         to: Selector,
     },
-    /// 3. `S must [not] depend on T`.
+    /// 3. `S must [not] depend [where E] on T`.
     Depend {
         /// The dependants.
         subject: Selector,
+        /// The condition every edge of a path meets, if any.
+        edge: Option<Predicate>,
         /// What they depend on.
         on: Selector,
     },
@@ -357,15 +489,50 @@ pub enum Form {
         /// The test.
         predicate: Predicate,
     },
-    /// 6. `K from S must stay within W`.
+    /// 6. `K [where E] from S must stay within W`.
     Stay {
         /// The flow kind.
         kind: Name,
+        /// The condition every edge of a path meets, if any.
+        edge: Option<Predicate>,
         /// The sources.
         from: Selector,
         /// Where the flow must stay.
         within: Selector,
     },
+    /// 7. `S must span at most N distinct ATTR` (`at least`, `exactly`).
+    Span {
+        /// The nodes counted.
+        subject: Selector,
+        /// The bound.
+        bound: Node<Bound>,
+        /// The count, as written.
+        count: Node<u64>,
+        /// The attribute whose distinct values are counted.
+        attr: Node<String>,
+    },
+    /// 8. `at least P% of S [by ATTR] must be hosted on W` or `must have PRED`.
+    Share {
+        /// The bound.
+        bound: Node<Bound>,
+        /// The percentage, exact.
+        percent: Node<rust_decimal::Decimal>,
+        /// The nodes counted.
+        subject: Selector,
+        /// The numeric attribute that weighs each node, if any.
+        by: Option<Node<String>>,
+        /// What the share of nodes must satisfy.
+        test: ShareTest,
+    },
+}
+
+/// What the nodes counted by a share must satisfy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShareTest {
+    /// `be hosted on W`.
+    Hosted(Selector),
+    /// `have PRED`.
+    Attribute(Predicate),
 }
 
 impl Form {
@@ -378,6 +545,28 @@ impl Form {
             Form::Hosted { .. } => "hosting",
             Form::Attribute { .. } => "attribute",
             Form::Stay { .. } => "containment",
+            Form::Span { .. } => "span",
+            Form::Share { .. } => "share",
         }
+    }
+
+    /// The condition on edges the form names, if any.
+    pub fn edge_condition(&self) -> Option<&Predicate> {
+        match self {
+            Form::Route { edge, .. }
+            | Form::Access { edge, .. }
+            | Form::Depend { edge, .. }
+            | Form::Stay { edge, .. } => edge.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the form is judged by paths (and so can be excused by a
+    /// permission, walk edge conditions, be `direct`).
+    pub fn is_path_form(&self) -> bool {
+        matches!(
+            self,
+            Form::Route { .. } | Form::Access { .. } | Form::Depend { .. } | Form::Stay { .. }
+        )
     }
 }

@@ -37,7 +37,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_count => "`count as` or `counts as`",
         Rule::kw_clause => "`clause`",
         Rule::kw_must | Rule::kw_shall | Rule::kw_should | Rule::modal => {
-            "a modal such as `must`, `should` or `must not`"
+            "a modal such as `must`, `should`, `must not` or `may`"
         }
         Rule::kw_access => "`access`",
         Rule::kw_from => "`from`",
@@ -53,6 +53,35 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_within => "`within`",
         Rule::kw_directly | Rule::indirect => "`directly or indirectly`",
         Rule::kw_indirectly => "`indirectly`",
+        Rule::kw_direct => "`direct`",
+        Rule::kw_only => "`only`",
+        Rule::kw_may => "`may`",
+        Rule::kw_according | Rule::according => "`according to` and a party",
+        Rule::kw_notwithstanding | Rule::notwithstanding => {
+            "`notwithstanding` and the clauses it overrides"
+        }
+        Rule::kw_owed | Rule::obligor => "`owed by` and a party",
+        Rule::kw_by => "`by`",
+        Rule::kw_span | Rule::span_tail => "`span` and a count, such as `span at most 2 distinct region`",
+        Rule::kw_at => "`at least` or `at most`",
+        Rule::kw_least => "`least`",
+        Rule::kw_most => "`most`",
+        Rule::kw_exactly => "`exactly`",
+        Rule::bound => "`at least`, `at most` or `exactly`",
+        Rule::kw_distinct => "`distinct` and an attribute",
+        Rule::kw_of => "`of`",
+        Rule::kw_contains | Rule::op_contains => "`contains` and a value",
+        Rule::kw_matches | Rule::op_matches => "`matches` and a pattern such as \"eu-*\"",
+        Rule::count => "a count such as `2`",
+        Rule::percent => "a percentage such as `80%`",
+        Rule::clause_ref => "a clause number such as `4.2`",
+        Rule::edge_where => "`where` and a condition on edges",
+        Rule::stay_tail => "`stay within`",
+        Rule::flow_access_tail => "`have access to`",
+        Rule::share_form => "a share such as `at least 80% of gpu_nodes must be hosted on azure`",
+        Rule::op_lt | Rule::op_le | Rule::op_gt | Rule::op_ge => {
+            "a numeric comparison: `<`, `<=`, `>` or `>=` and a number"
+        }
         Rule::kw_data | Rule::data_word | Rule::data_glued => "`data moves`",
         Rule::kw_moves => "`moves`",
         Rule::kw_against | Rule::against_call => "`against the call`",
@@ -63,7 +92,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_over => "`over` and edge kinds",
         Rule::direction => "a declaration such as `data moves against the call over read`",
         Rule::keyword => "a keyword",
-        Rule::name | Rule::kind | Rule::access_kind | Rule::attr => {
+        Rule::name | Rule::kind | Rule::access_kind | Rule::attr | Rule::attr_name => {
             "a name such as `models` or `api`"
         }
         Rule::string | Rule::string_inner => "a \"quoted string\"",
@@ -87,14 +116,14 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::has_test => "`has` and an attribute",
         Rule::comparison => "a comparison such as `cloud = azure`",
         Rule::op_eq | Rule::op_ne | Rule::op_in | Rule::op_not_in => {
-            "a comparison: `=`, `!=`, `in [..]` or `not in [..]`"
+            "a comparison: `=`, `!=`, `<`, `>`, `in [..]`, `not in [..]`, `matches` or `contains`"
         }
         Rule::value_list => "a list of values such as `[eastus, westus]`",
         Rule::body | Rule::route_form | Rule::stay_form | Rule::subject_form => {
             "what the clause requires, such as `api access to models must route via azure`"
         }
         Rule::access_tail | Rule::depend_tail | Rule::hosted_tail | Rule::have_tail => {
-            "`have access to`, `depend on`, `be hosted on` or `have` and a condition"
+            "`have access to`, `depend on`, `be hosted on`, `span` or `have` and a condition"
         }
     }
 }

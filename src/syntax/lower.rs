@@ -171,20 +171,34 @@ impl<'s> Lowering<'s> {
         }
     }
 
-    /// `counts_as = { in_spirit ~ ","? ~ kind ~ (list_sep ~ kind)* ~ kw_count ~ kw_as ~ kind }`
+    /// `counts_as = { (in_spirit | according) ~ ","? ~ kind ~ (list_sep ~ kind)* ~ kw_count ~ kw_as ~ kind }`
     fn lower_counts_as(&mut self, pair: Pair<'_, Rule>) -> R<CountsAs> {
-        let mut kinds: Vec<Name> = pair
-            .clone()
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::kind)
-            .map(|p| self.lower_kind(p))
-            .collect::<R<_>>()?;
+        let mut kinds = Vec::new();
+        let mut party = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::kind => kinds.push(self.lower_kind(p)?),
+                Rule::according => party = Some(self.lower_according(p)?),
+                _ => {}
+            }
+        }
         let target = kinds.pop().ok_or_else(|| self.unexpected(&pair))?;
         Ok(CountsAs {
+            party,
             kinds,
             target,
             span: At(span(&pair)),
         })
+    }
+
+    /// `according = { kw_according ~ kw_to ~ name }`: the party.
+    fn lower_according(&mut self, pair: Pair<'_, Rule>) -> R<Name> {
+        let name = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::name)
+            .ok_or_else(|| self.unexpected(&pair))?;
+        Ok(self.lower_name(name))
     }
 
     /// `direction = { kw_data ~ kw_moves ~ (against_call | both_ways) ~ kw_over ~ kind ~ (list_sep ~ kind)* }`
@@ -391,27 +405,78 @@ impl<'s> Lowering<'s> {
         Ok(Atom::Has(self.lower_attr(attr)?))
     }
 
-    /// `comparison = { attr ~ (op_ne | op_eq | op_not_in | op_in) }`
+    /// `comparison = { attr ~ (op_ne | op_eq | op_le | op_lt | op_ge | op_gt | op_not_in | op_in | op_matches | op_contains) }`
     fn lower_comparison(&mut self, pair: Pair<'_, Rule>) -> R<Atom> {
         let mut inner = pair.clone().into_inner();
         let attr_pair = self.next(&mut inner, &pair)?;
         let attr = self.lower_attr(attr_pair)?;
         let op = self.next(&mut inner, &pair)?;
-        let negated = matches!(op.as_rule(), Rule::op_ne | Rule::op_not_in);
+        let rule = op.as_rule();
+        let op_span = span(&op);
+        let negated = matches!(rule, Rule::op_ne | Rule::op_not_in);
         let mut values = Vec::new();
         for p in op.into_inner() {
             match p.as_rule() {
                 Rule::value => values.push(self.lower_value(p)?),
                 Rule::value_list => values.extend(self.lower_value_list(p)?),
-                Rule::kw_in | Rule::kw_not => {}
-                _ => return Err(self.unexpected(&p)),
+                Rule::kw_in | Rule::kw_not | Rule::kw_matches | Rule::kw_contains => {}
+                _ => return Err(self.unexpected(&pair)),
             }
         }
-        Ok(Atom::Compare {
-            attr,
-            values,
-            negated,
-        })
+        let order = match rule {
+            Rule::op_lt => Some(Order::Lt),
+            Rule::op_le => Some(Order::Le),
+            Rule::op_gt => Some(Order::Gt),
+            Rule::op_ge => Some(Order::Ge),
+            _ => None,
+        };
+        let one = |values: Vec<Node<String>>| values.into_iter().next();
+        match (rule, order) {
+            (_, Some(o)) => {
+                let value = one(values).ok_or_else(|| self.unexpected(&pair))?;
+                let number = self.lower_number(&value, o)?;
+                let op_len = o.as_str().len();
+                Ok(Atom::Order {
+                    attr,
+                    op: Node::new(o, op_span.start..op_span.start + op_len),
+                    value,
+                    number,
+                })
+            }
+            (Rule::op_matches, _) => Ok(Atom::Matches {
+                attr,
+                pattern: one(values).ok_or_else(|| self.unexpected(&pair))?,
+            }),
+            (Rule::op_contains, _) => Ok(Atom::Contains {
+                attr,
+                value: one(values).ok_or_else(|| self.unexpected(&pair))?,
+            }),
+            _ => Ok(Atom::Compare {
+                attr,
+                values,
+                negated,
+            }),
+        }
+    }
+
+    /// The number a numeric comparison compares with; a value that is not
+    /// one is collected as an error (and compares as zero, unused).
+    fn lower_number(&mut self, value: &Node<String>, op: Order) -> R<rust_decimal::Decimal> {
+        match crate::number::parse(&value.node) {
+            Some(n) => Ok(n),
+            None => {
+                self.errors.push(
+                    Diagnostic::error(format!(
+                        "`{}` compares numbers, and `{}` is not one",
+                        op.as_str(),
+                        crate::escape::display(&value.node)
+                    ))
+                    .at(self.source, value.span.clone(), "not a number")
+                    .help("write a number such as `8`, `0.5` or `1e3`; to compare text, use `=`, `in [..]` or `matches`"),
+                );
+                Ok(rust_decimal::Decimal::ZERO)
+            }
+        }
     }
 
     /// `value_list = { "[" ~ (value ~ ("," ~ value)* ~ ","?)? ~ "]" }`
@@ -429,19 +494,26 @@ impl<'s> Lowering<'s> {
         let mut title = None;
         let mut window = None;
         let mut body = None;
+        let mut obligors = Vec::new();
+        let mut notwithstanding = Vec::new();
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::kw_clause | Rule::colon => {}
                 Rule::clause_id => id = Some(Node::new(p.as_str().to_string(), span(&p))),
                 Rule::string => title = Some(self.lower_string(p)),
                 Rule::window => window = self.lower_window(p)?,
-                Rule::route_form | Rule::stay_form | Rule::subject_form => {
+                Rule::obligor => obligors = self.lower_obligor(p),
+                Rule::notwithstanding => notwithstanding = self.lower_notwithstanding(p),
+                Rule::route_form | Rule::stay_form | Rule::share_form | Rule::subject_form => {
                     body = Some((span(&p), self.lower_body(p)?))
                 }
                 _ => return Err(self.unexpected(&p)),
             }
         }
-        let (Some(id), Some((body, (form, modal, indirect)))) = (id, body) else {
+        let (Some(id), Some((body, b))) = (id, body) else {
+            return Err(self.unexpected(&pair));
+        };
+        let (Some(form), Some(modal)) = (b.form, b.modal) else {
             return Err(self.unexpected(&pair));
         };
         Ok(Clause {
@@ -450,22 +522,118 @@ impl<'s> Lowering<'s> {
             window,
             modal,
             form,
-            indirect,
+            indirect: b.indirect,
+            direct: b.direct,
+            obligors,
+            notwithstanding,
             body: At(body),
             span: At(sp),
         })
     }
 
-    /// The body of a clause: one of the three body rules.
-    fn lower_body(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
+    /// `obligor = { kw_owed ~ kw_by ~ name ~ (list_sep ~ name)* }`
+    fn lower_obligor(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::name)
+            .map(|p| self.lower_name(p))
+            .collect()
+    }
+
+    /// `notwithstanding = { kw_notwithstanding ~ clause_ref ~ (list_sep ~ clause_ref)* }`
+    fn lower_notwithstanding(&mut self, pair: Pair<'_, Rule>) -> Vec<Node<String>> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::clause_ref)
+            .map(|p| Node::new(p.as_str().to_string(), span(&p)))
+            .collect()
+    }
+
+    /// The body of a clause: one of the four body rules.
+    fn lower_body(&mut self, pair: Pair<'_, Rule>) -> R<Body> {
         match pair.as_rule() {
             Rule::route_form => self.lower_route_form(pair),
             Rule::stay_form => self.lower_stay_form(pair),
+            Rule::share_form => self.lower_share_form(pair),
             _ => self.lower_subject_form(pair),
         }
     }
 
-    /// `modal = { (kw_must | kw_shall | kw_should) ~ kw_not? }`
+    /// `indirect = { ","? ~ kw_directly ~ (kw_or ~ kw_indirectly)? ~ ","? }`:
+    /// `directly or indirectly` (binds the spirit) or `directly` alone (one edge).
+    fn lower_indirect(&mut self, pair: Pair<'_, Rule>, body: &mut Body) {
+        let alone = !pair
+            .clone()
+            .into_inner()
+            .any(|p| p.as_rule() == Rule::kw_indirectly);
+        if alone {
+            body.direct = Some(At(span(&pair)));
+        } else {
+            body.indirect = Some(At(span(&pair)));
+        }
+    }
+
+    /// `edge_where = { kw_where ~ predicate }`
+    fn lower_edge_where(&mut self, pair: Pair<'_, Rule>) -> R<Predicate> {
+        let p = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::predicate)
+            .ok_or_else(|| self.unexpected(&pair))?;
+        self.lower_predicate(p)
+    }
+
+    /// `bound = { kw_at ~ kw_least | kw_at ~ kw_most | kw_exactly }`
+    fn lower_bound(&mut self, pair: Pair<'_, Rule>) -> R<Node<Bound>> {
+        let sp = span(&pair);
+        let mut bound = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::kw_least => bound = Some(Bound::AtLeast),
+                Rule::kw_most => bound = Some(Bound::AtMost),
+                Rule::kw_exactly => bound = Some(Bound::Exactly),
+                Rule::kw_at => {}
+                _ => return Err(self.unexpected(&p)),
+            }
+        }
+        let bound = bound.ok_or_else(|| self.unexpected(&pair))?;
+        Ok(Node::new(bound, sp))
+    }
+
+    /// `percent = @{ digits ["." digits] "%" }`, exact; above 100 is collected as an error.
+    fn lower_percent(&mut self, pair: Pair<'_, Rule>) -> Node<rust_decimal::Decimal> {
+        let sp = span(&pair);
+        let text = pair.as_str().trim_end_matches('%');
+        let value = crate::number::parse(text);
+        let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+        match value {
+            Some(v) if v <= hundred => Node::new(v, sp),
+            _ => {
+                self.errors.push(
+                    Diagnostic::error(format!("`{}` is not a share of a set", pair.as_str()))
+                        .at(self.source, sp.clone(), "more than 100%")
+                        .help("a share is between `0%` and `100%`, such as `at least 80% of gpu_nodes`"),
+                );
+                Node::new(hundred, sp)
+            }
+        }
+    }
+
+    /// `count = @{ digits }`; one too large to count is collected as an error.
+    fn lower_count(&mut self, pair: Pair<'_, Rule>) -> Node<u64> {
+        let sp = span(&pair);
+        match pair.as_str().parse::<u64>() {
+            Ok(n) => Node::new(n, sp),
+            Err(_) => {
+                self.errors.push(
+                    Diagnostic::error(format!("`{}` is too large a count", pair.as_str()))
+                        .at(self.source, sp.clone(), "more than any topology holds")
+                        .help("write a count such as `2`"),
+                );
+                Node::new(u64::MAX, sp)
+            }
+        }
+    }
+
+    /// `modal = { (kw_must | kw_shall | kw_should | kw_may) ~ kw_not? }`
     fn lower_modal(&mut self, pair: Pair<'_, Rule>) -> R<Node<Modal>> {
         let sp = span(&pair);
         let mut strength = None;
@@ -475,6 +643,7 @@ impl<'s> Lowering<'s> {
                 Rule::kw_must => strength = Some(Strength::Must),
                 Rule::kw_shall => strength = Some(Strength::Shall),
                 Rule::kw_should => strength = Some(Strength::Should),
+                Rule::kw_may => strength = Some(Strength::May),
                 Rule::kw_not => negated = true,
                 _ => return Err(self.unexpected(&p)),
             }
@@ -483,103 +652,221 @@ impl<'s> Lowering<'s> {
         Ok(Node::new(Modal { strength, negated }, sp))
     }
 
-    /// `route_form = { access_kind? ~ kw_access ~ (kw_from ~ selector)? ~ kw_to ~ selector ~ indirect? ~ modal ~ kw_route ~ kw_via ~ selector }`
-    fn lower_route_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
+    /// `route_form = { access_kind? ~ kw_access ~ edge_where? ~ (kw_from ~ selector)? ~ kw_to ~ selector ~ indirect? ~ modal ~ kw_route ~ kw_only? ~ kw_via ~ selector }`
+    fn lower_route_form(&mut self, pair: Pair<'_, Rule>) -> R<Body> {
         let mut kind = None;
+        let mut edge = None;
+        let mut only = false;
         let mut selectors = Vec::new();
         let mut saw_from = false;
-        let mut indirect = None;
-        let mut modal = None;
+        let mut body = Body::default();
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::access_kind => kind = Some(self.lower_kind(p)?),
+                Rule::edge_where => edge = Some(self.lower_edge_where(p)?),
                 Rule::kw_from => saw_from = true,
+                Rule::kw_only => only = true,
                 Rule::selector => selectors.push(self.lower_selector(p)?),
-                Rule::indirect => indirect = Some(At(span(&p))),
-                Rule::modal => modal = Some(self.lower_modal(p)?),
+                Rule::indirect => self.lower_indirect(p, &mut body),
+                Rule::modal => body.modal = Some(self.lower_modal(p)?),
                 Rule::kw_access | Rule::kw_to | Rule::kw_route | Rule::kw_via => {}
                 _ => return Err(self.unexpected(&p)),
             }
         }
-        let modal = modal.ok_or_else(|| self.unexpected(&pair))?;
         let mut selectors = selectors.into_iter();
         let from = if saw_from { selectors.next() } else { None };
         let (Some(to), Some(via)) = (selectors.next(), selectors.next()) else {
             return Err(self.unexpected(&pair));
         };
-        Ok((
-            Form::Route {
-                kind,
-                from,
-                to,
-                via,
-            },
-            modal,
-            indirect,
-        ))
+        body.form = Some(Form::Route {
+            kind,
+            edge,
+            only,
+            from,
+            to,
+            via,
+        });
+        body.check(self, &pair)
     }
 
-    /// `stay_form = { kind ~ kw_from ~ selector ~ indirect? ~ modal ~ kw_stay ~ kw_within ~ selector }`
-    fn lower_stay_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
+    /// `stay_form = { kind ~ edge_where? ~ kw_from ~ selector ~ indirect? ~ modal ~ (stay_tail | flow_access_tail) }`
+    fn lower_stay_form(&mut self, pair: Pair<'_, Rule>) -> R<Body> {
         let mut kind = None;
-        let mut selectors = Vec::new();
-        let mut indirect = None;
-        let mut modal = None;
+        let mut edge = None;
+        let mut from = None;
+        let mut tail = None;
+        let mut body = Body::default();
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::kind => kind = Some(self.lower_kind(p)?),
-                Rule::selector => selectors.push(self.lower_selector(p)?),
-                Rule::indirect => indirect = Some(At(span(&p))),
-                Rule::modal => modal = Some(self.lower_modal(p)?),
-                Rule::kw_from | Rule::kw_stay | Rule::kw_within => {}
+                Rule::edge_where => edge = Some(self.lower_edge_where(p)?),
+                Rule::selector => from = Some(self.lower_selector(p)?),
+                Rule::indirect => self.lower_indirect(p, &mut body),
+                Rule::modal => body.modal = Some(self.lower_modal(p)?),
+                Rule::stay_tail | Rule::flow_access_tail => {
+                    let rule = p.as_rule();
+                    let sel = p
+                        .clone()
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::selector)
+                        .ok_or_else(|| self.unexpected(&p))?;
+                    tail = Some((rule, self.lower_selector(sel)?));
+                }
+                Rule::kw_from => {}
                 _ => return Err(self.unexpected(&p)),
             }
         }
-        let mut selectors = selectors.into_iter();
-        let (Some(kind), Some(modal), Some(from), Some(within)) =
-            (kind, modal, selectors.next(), selectors.next())
+        let (Some(kind), Some(from), Some((rule, sel))) = (kind, from, tail) else {
+            return Err(self.unexpected(&pair));
+        };
+        body.form = Some(if rule == Rule::stay_tail {
+            Form::Stay {
+                kind,
+                edge,
+                from,
+                within: sel,
+            }
+        } else {
+            Form::Access {
+                subject: from,
+                kind: Some(kind),
+                edge,
+                to: sel,
+            }
+        });
+        body.check(self, &pair)
+    }
+
+    /// `share_form = { bound ~ percent ~ kw_of ~ selector ~ (kw_by ~ attr)? ~ modal ~ (hosted_tail | have_tail) }`
+    fn lower_share_form(&mut self, pair: Pair<'_, Rule>) -> R<Body> {
+        let mut bound = None;
+        let mut percent = None;
+        let mut subject = None;
+        let mut by = None;
+        let mut test = None;
+        let mut body = Body::default();
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::bound => bound = Some(self.lower_bound(p)?),
+                Rule::percent => percent = Some(self.lower_percent(p)),
+                Rule::selector => subject = Some(self.lower_selector(p)?),
+                Rule::attr => by = Some(self.lower_attr(p)?),
+                Rule::modal => body.modal = Some(self.lower_modal(p)?),
+                Rule::hosted_tail | Rule::have_tail => {
+                    let hosted = p.as_rule() == Rule::hosted_tail;
+                    for q in p.clone().into_inner() {
+                        match q.as_rule() {
+                            Rule::selector if hosted => {
+                                test = Some(ShareTest::Hosted(self.lower_selector(q)?))
+                            }
+                            Rule::predicate => {
+                                test = Some(ShareTest::Attribute(self.lower_predicate(q)?))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::kw_of | Rule::kw_by => {}
+                _ => return Err(self.unexpected(&p)),
+            }
+        }
+        let (Some(bound), Some(percent), Some(subject), Some(test)) =
+            (bound, percent, subject, test)
         else {
             return Err(self.unexpected(&pair));
         };
-        Ok((Form::Stay { kind, from, within }, modal, indirect))
+        body.form = Some(Form::Share {
+            bound,
+            percent,
+            subject,
+            by,
+            test,
+        });
+        body.check(self, &pair)
     }
 
-    /// `subject_form = { selector ~ modal ~ (access_tail | depend_tail | hosted_tail | have_tail) }`
-    fn lower_subject_form(&mut self, pair: Pair<'_, Rule>) -> R<(Form, Node<Modal>, Option<At>)> {
+    /// `subject_form = { selector ~ modal ~ (access_tail | depend_tail | hosted_tail | span_tail | have_tail) }`
+    fn lower_subject_form(&mut self, pair: Pair<'_, Rule>) -> R<Body> {
         let mut inner = pair.clone().into_inner();
         let subject_pair = self.next(&mut inner, &pair)?;
         let subject = self.lower_selector(subject_pair)?;
         let modal_pair = self.next(&mut inner, &pair)?;
-        let modal = self.lower_modal(modal_pair)?;
+        let mut body = Body {
+            modal: Some(self.lower_modal(modal_pair)?),
+            ..Body::default()
+        };
         let tail = self.next(&mut inner, &pair)?;
         let rule = tail.as_rule();
         let mut kind = None;
+        let mut edge = None;
         let mut selector = None;
         let mut predicate = None;
-        let mut indirect = None;
+        let mut bound = None;
+        let mut count = None;
+        let mut attr = None;
         for p in tail.into_inner() {
             match p.as_rule() {
                 Rule::access_kind => kind = Some(self.lower_kind(p)?),
+                Rule::edge_where => edge = Some(self.lower_edge_where(p)?),
                 Rule::selector => selector = Some(self.lower_selector(p)?),
                 Rule::predicate => predicate = Some(self.lower_predicate(p)?),
-                Rule::indirect => indirect = Some(At(span(&p))),
+                Rule::indirect => self.lower_indirect(p, &mut body),
+                Rule::kw_direct => body.direct = Some(At(span(&p))),
+                Rule::bound => bound = Some(self.lower_bound(p)?),
+                Rule::count => count = Some(self.lower_count(p)),
+                Rule::attr => attr = Some(self.lower_attr(p)?),
                 Rule::kw_have
                 | Rule::kw_access
                 | Rule::kw_to
                 | Rule::kw_depend
                 | Rule::kw_on
                 | Rule::kw_be
-                | Rule::kw_hosted => {}
+                | Rule::kw_hosted
+                | Rule::kw_span
+                | Rule::kw_distinct => {}
                 _ => return Err(self.unexpected(&p)),
             }
         }
-        let form = match (rule, selector, predicate) {
-            (Rule::access_tail, Some(to), _) => Form::Access { subject, kind, to },
-            (Rule::depend_tail, Some(on), _) => Form::Depend { subject, on },
+        body.form = Some(match (rule, selector, predicate) {
+            (Rule::access_tail, Some(to), _) => Form::Access {
+                subject,
+                kind,
+                edge,
+                to,
+            },
+            (Rule::depend_tail, Some(on), _) => Form::Depend { subject, edge, on },
             (Rule::hosted_tail, Some(on), _) => Form::Hosted { subject, on },
             (Rule::have_tail, _, Some(predicate)) => Form::Attribute { subject, predicate },
+            (Rule::span_tail, _, _) => match (bound, count, attr) {
+                (Some(bound), Some(count), Some(attr)) => Form::Span {
+                    subject,
+                    bound,
+                    count,
+                    attr,
+                },
+                _ => return Err(self.unexpected(&pair)),
+            },
             _ => return Err(self.unexpected(&pair)),
-        };
-        Ok((form, modal, indirect))
+        });
+        body.check(self, &pair)
+    }
+}
+
+/// A clause body as its lowering function gathers it.
+#[derive(Default)]
+struct Body {
+    form: Option<Form>,
+    modal: Option<Node<Modal>>,
+    indirect: Option<At>,
+    direct: Option<At>,
+}
+
+impl Body {
+    /// The body, or an internal error if the pairs had no form or modal.
+    fn check(self, l: &Lowering<'_>, pair: &Pair<'_, Rule>) -> R<Body> {
+        if self.form.is_none() || self.modal.is_none() {
+            return Err(l.unexpected(pair));
+        }
+        Ok(self)
     }
 }

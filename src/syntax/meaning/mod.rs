@@ -5,9 +5,14 @@
 //! names and clause ids are unique; `stay within` cannot be negated; an
 //! edge kind moves data one way only (two declarations that disagree
 //! would make the stay-within and access forms depend on which one wins). Every
-//! problem is collected, so a user fixes them all in one round.
+//! problem is collected, so a user fixes them all in one round. Parties
+//! (readings, obligors) are checked in [`parties`], permissions (`may`,
+//! `notwithstanding`) in [`permissions`].
 
 use std::collections::HashMap;
+
+mod parties;
+mod permissions;
 
 use super::ast::*;
 use crate::diag::{Diagnostic, suggest};
@@ -73,6 +78,7 @@ pub fn check(ag: &Agreement) -> Vec<Diagnostic> {
             }
         }
     }
+    parties::check(ag, &mut errors);
     let mut ids: HashMap<&str, &Clause> = HashMap::new();
     for clause in &ag.clauses {
         let scope = Scope {
@@ -107,6 +113,7 @@ pub fn check(ag: &Agreement) -> Vec<Diagnostic> {
             );
         }
     }
+    permissions::check(ag, &mut errors);
     errors
 }
 
@@ -115,9 +122,13 @@ pub fn selectors(form: &Form) -> Vec<&Selector> {
     match form {
         Form::Route { from, to, via, .. } => from.iter().chain([to, via]).collect(),
         Form::Access { subject, to, .. } => vec![subject, to],
-        Form::Depend { subject, on } | Form::Hosted { subject, on } => vec![subject, on],
-        Form::Attribute { subject, .. } => vec![subject],
+        Form::Depend { subject, on, .. } | Form::Hosted { subject, on } => vec![subject, on],
+        Form::Attribute { subject, .. } | Form::Span { subject, .. } => vec![subject],
         Form::Stay { from, within, .. } => vec![from, within],
+        Form::Share { subject, test, .. } => match test {
+            ShareTest::Hosted(on) => vec![subject, on],
+            ShareTest::Attribute(_) => vec![subject],
+        },
     }
 }
 
