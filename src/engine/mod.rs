@@ -338,10 +338,7 @@ fn judge(
         (Form::Access { .. }, false) => "reachability",
         (f, _) => f.name(),
     };
-    let text = ag.source.text()[clause.body.0.clone()]
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let text = body_text(&ag.source.text()[clause.body.0.clone()]);
     ClauseVerdict {
         clause: clause.id.node.clone(),
         title: clause.title.as_ref().map(|t| t.node.clone()),
@@ -363,6 +360,32 @@ fn judge(
         remedy,
         accepted: false,
     }
+}
+
+/// A clause body as the report shows it: comments dropped (the parser's
+/// span of a body runs up to the next item, over any comment before it),
+/// whitespace folded.
+fn body_text(body: &str) -> String {
+    body.lines()
+        .map(|line| {
+            let mut quoted = false;
+            let mut escaped = false;
+            let end = line
+                .char_indices()
+                .find(|&(_, c)| {
+                    let comment = c == '#' && !quoted;
+                    if c == '"' && !escaped {
+                        quoted = !quoted;
+                    }
+                    escaped = c == '\\' && !escaped;
+                    comment
+                })
+                .map_or(line.len(), |(i, _)| i);
+            &line[..end]
+        })
+        .flat_map(str::split_whitespace)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 type KindSet = Option<std::collections::BTreeSet<String>>;

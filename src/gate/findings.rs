@@ -23,26 +23,14 @@
 use std::collections::BTreeSet;
 
 use crate::report::model::{
-    BaselineState, ClauseVerdict, Document, EdgeKey, FindingKey, Reading, ReadingResult, Report,
-    Verdict, Violation, WaiverNote, Witness,
+    BaselineState, ClauseVerdict, Document, EdgeKey, FindingKey, ReadingResult, Report, Violation,
+    WaiverNote, Witness,
 };
 
-/// The reading that decides a failing verdict, if the verdict fails.
+/// The reading that decides a failing verdict, if the verdict fails (the
+/// one [`crate::report::findings::deciding`] picks).
 pub fn deciding(v: &ClauseVerdict) -> Option<&ReadingResult> {
-    let reading = deciding_reading(v)?;
-    match reading {
-        Reading::Letter => v.letter.as_ref(),
-        Reading::Spirit => v.spirit.as_ref(),
-    }
-}
-
-fn deciding_reading(v: &ClauseVerdict) -> Option<Reading> {
-    match (v.verdict, v.binding) {
-        (Verdict::Breached, b) => Some(b),
-        (Verdict::Contested, Reading::Letter) => Some(Reading::Spirit),
-        (Verdict::Contested, Reading::Spirit) => Some(Reading::Letter),
-        _ => None,
-    }
+    crate::report::findings::deciding(v).map(|(_, r)| r)
 }
 
 /// What a key takes from its report: topology and agreement.
@@ -142,10 +130,11 @@ pub fn visit(doc: &mut Document, mut f: impl FnMut(&FindingKey, Marks<'_>)) {
                 .into_iter()
                 .collect();
             let path = !decided.violating.is_empty();
-            for reading in [&mut v.letter, &mut v.spirit].into_iter().flatten() {
+            let clause = v.clause.clone();
+            for reading in v.results_mut() {
                 if path {
                     for e in &mut reading.violating {
-                        let key = edge_key(&report, &v.clause, e);
+                        let key = edge_key(&report, &clause, e);
                         if wanted.contains(&key) {
                             f(
                                 &key,
@@ -158,7 +147,7 @@ pub fn visit(doc: &mut Document, mut f: impl FnMut(&FindingKey, Marks<'_>)) {
                     }
                 } else {
                     for w in reading.witnesses.iter_mut().filter(|w| w.hops.is_empty()) {
-                        let key = node_key(&report, &v.clause, w);
+                        let key = node_key(&report, &clause, w);
                         if wanted.contains(&key) {
                             f(
                                 &key,
@@ -181,7 +170,7 @@ pub fn visit(doc: &mut Document, mut f: impl FnMut(&FindingKey, Marks<'_>)) {
 pub fn settle(doc: &mut Document) {
     for r in &mut doc.reports {
         for v in &mut r.verdicts {
-            for reading in [&mut v.letter, &mut v.spirit].into_iter().flatten() {
+            for reading in v.results_mut() {
                 if reading.violating.is_empty() {
                     continue;
                 }

@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 
 use super::model::{
-    BaselineState, ClauseVerdict, Document, Level, Reading, ReadingResult, Remedy, Report, Verdict,
-    Violation, Witness,
+    BaselineState, ClauseVerdict, Document, Level, ReadingResult, Remedy, Report, Verdict,
+    Violation, Which, Witness,
 };
 
 /// One witness of the reading that decides a clause's verdict.
@@ -21,7 +21,7 @@ pub struct Finding<'a> {
     /// The clause's verdict.
     pub verdict: &'a ClauseVerdict,
     /// The reading the witness belongs to.
-    pub reading: Reading,
+    pub reading: Which<'a>,
     /// The witness.
     pub witness: &'a Witness,
 }
@@ -73,32 +73,37 @@ pub fn of_clause<'a>(
 }
 
 /// The reading whose witnesses decide a verdict: the binding reading of a
-/// breached clause, the failing (non-binding) reading of a contested one,
-/// none for a clause that holds or is not in force.
-pub fn deciding(v: &ClauseVerdict) -> Option<(Reading, &ReadingResult)> {
-    let r = match v.verdict {
-        Verdict::Holds | Verdict::NotInForce => return None,
-        Verdict::Breached => v.binding,
-        Verdict::Contested => other(v.binding),
-    };
-    let result = reading(v, r)?;
-    (!result.holds).then_some((r, result))
-}
-
-/// The other reading.
-pub fn other(r: Reading) -> Reading {
-    match r {
-        Reading::Letter => Reading::Spirit,
-        Reading::Spirit => Reading::Letter,
+/// breached clause, the first failing other reading of a contested one
+/// (the letter or the spirit before any party's), none for a clause that
+/// holds or is not in force.
+pub fn deciding(v: &ClauseVerdict) -> Option<(Which<'_>, &ReadingResult)> {
+    let binding = Which::from(v.binding);
+    match v.verdict {
+        Verdict::Holds | Verdict::NotInForce => None,
+        Verdict::Breached => v.result(binding).filter(|r| !r.holds).map(|r| (binding, r)),
+        Verdict::Contested => v
+            .all_readings()
+            .into_iter()
+            .find(|(w, r)| *w != binding && !r.holds),
     }
 }
 
 /// One reading's result, absent when the clause is not in force.
-pub fn reading(v: &ClauseVerdict, r: Reading) -> Option<&ReadingResult> {
-    match r {
-        Reading::Letter => v.letter.as_ref(),
-        Reading::Spirit => v.spirit.as_ref(),
-    }
+pub fn reading<'a>(v: &'a ClauseVerdict, r: Which<'_>) -> Option<&'a ReadingResult> {
+    v.result(r)
+}
+
+/// Which readings hold and which fail, in report order: `the letter
+/// holds; microsoft's reading fails; openai's reading holds`. Readings
+/// that agree with the one before in kinds and outcome are not repeated
+/// only when there are no party readings (then it is `the letter holds;
+/// the spirit fails`, as before).
+pub fn readings_sentence(v: &ClauseVerdict) -> String {
+    v.all_readings()
+        .iter()
+        .map(|(w, r)| format!("{} {}", w.label(), if r.holds { "holds" } else { "fails" }))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// `4.2 "API access to models routes via Azure"`, or the id alone.
@@ -147,14 +152,22 @@ impl Finding<'_> {
     pub fn sentence(&self) -> String {
         let v = self.verdict;
         let mut s = format!("clause {} is {}", clause_label(v), v.verdict.as_str());
-        if v.verdict == Verdict::Contested {
+        if v.verdict == Verdict::Contested && v.readings.is_empty() {
             let _ = write!(
                 s,
                 ": {} holds{} and binds, but {} fails{}",
                 v.binding.label(),
-                kinds(v, v.binding),
+                kinds(v, v.binding.into()),
                 self.reading.label(),
                 kinds(v, self.reading)
+            );
+        } else if v.verdict == Verdict::Contested {
+            let _ = write!(
+                s,
+                " ({} binds): {}; {} finds",
+                v.binding.as_str(),
+                readings_sentence(v),
+                self.reading.label()
             );
         } else {
             let _ = write!(s, " ({} binds; {})", v.binding.as_str(), v.modal);
@@ -244,7 +257,7 @@ pub fn remedy_text(r: &Remedy) -> String {
 }
 
 /// ` (api, session)` for a reading that follows some kinds, else nothing.
-fn kinds(v: &ClauseVerdict, r: Reading) -> String {
+fn kinds(v: &ClauseVerdict, r: Which<'_>) -> String {
     match reading(v, r) {
         Some(res) if !res.kinds.is_empty() => format!(" ({})", res.kinds.join(", ")),
         _ => String::new(),

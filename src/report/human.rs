@@ -16,7 +16,7 @@ use anstyle::{AnsiColor, Style};
 use crate::escape::display as esc;
 
 use super::model::{
-    BaselineState, ClauseVerdict, Document, FindingKey, Level, Reading, ReadingResult, Report,
+    BaselineState, ClauseVerdict, Document, FindingKey, Level, ReadingResult, Report,
     Verdict, WaiverState, Warning, Witness,
 };
 
@@ -287,9 +287,14 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
         .as_ref()
         .map(|t| format!(" \"{}\"", esc(t)))
         .unwrap_or_default();
+    let owed = if v.owed_by.is_empty() {
+        String::new()
+    } else {
+        format!("; owed by {}", v.owed_by.join(" and "))
+    };
     let binds = match v.verdict {
-        Verdict::NotInForce => format!(" (as of the report date; {} clause)", v.modal),
-        _ => format!(" ({} binds; {})", v.binding.as_str(), v.modal),
+        Verdict::NotInForce => format!(" (as of the report date; {} clause{owed})", v.modal),
+        _ => format!(" ({} binds; {}{owed})", v.binding.as_str(), v.modal),
     };
     let accepted = if v.accepted { "; accepted" } else { "" };
     let _ = writeln!(
@@ -299,21 +304,40 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
         p.verdict(v)
     );
     let _ = writeln!(out, "  {} {}", p.dim("-->"), v.location);
-    if v.verdict == Verdict::Holds || v.verdict == Verdict::NotInForce {
+    if v.verdict == Verdict::NotInForce {
+        return;
+    }
+    if v.verdict == Verdict::Holds {
+        // A clause that holds because a permission excuses its paths
+        // says so: the carve-out is part of why.
+        if let Some(r) = &v.letter {
+            render_excused(r, p, out);
+        }
         return;
     }
     let _ = writeln!(out, "  {}", esc(&v.text));
-    if let (Some(l), Some(s)) = (&v.letter, &v.spirit) {
-        if l == s {
-            let label = if matches!(v.form.as_str(), "hosting" | "attribute") {
-                "it"
-            } else {
-                "both readings"
+    let all = v.all_readings();
+    if let Some(((_, first), rest)) = all.split_first() {
+        if rest.iter().all(|(_, r)| r == first) {
+            let label = match (v.form.as_str(), all.len()) {
+                ("hosting" | "attribute" | "span" | "share", _) => "it",
+                (_, 2) => "both readings",
+                _ => "every reading",
             };
-            render_reading(label, l, p, out);
+            render_reading(label, first, p, out);
         } else {
-            render_reading(Reading::Letter.label(), l, p, out);
-            render_reading(Reading::Spirit.label(), s, p, out);
+            // Readings that find the same are told once: "the spirit and
+            // microsoft's reading fail".
+            let mut groups: Vec<(Vec<String>, &ReadingResult)> = Vec::new();
+            for (w, r) in &all {
+                match groups.iter_mut().find(|(_, g)| g == r) {
+                    Some((labels, _)) => labels.push(w.label()),
+                    None => groups.push((vec![w.label()], r)),
+                }
+            }
+            for (labels, r) in groups {
+                render_reading(&and_list(&labels), r, p, out);
+            }
         }
     }
     if let Some(r) = &v.remedy {
@@ -336,10 +360,14 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
         (_, true) => " (all edges)".to_string(),
         (_, false) => format!(" ({})", esc(&r.kinds.join(", "))),
     };
-    let plural = label == "both readings";
+    let plural = label == "both readings" || label == "every reading" || label.contains(" and ");
+    if let Some(m) = &r.measure {
+        let _ = writeln!(out, "  counted: {}", esc(&m.text()));
+    }
     if r.holds {
         let verb = if plural { "hold" } else { "holds" };
         let _ = writeln!(out, "  {label} {verb}{kinds}");
+        render_excused(r, p, out);
         return;
     }
     let n = r.witnesses.len() + r.omitted;
@@ -366,6 +394,41 @@ fn render_reading(label: &str, r: &ReadingResult, p: &Paint, out: &mut String) {
         let _ = writeln!(out, "    … {}", more_witnesses(r.omitted));
     }
     render_violating(r, p, out);
+    render_excused(r, p, out);
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The paths permissions excuse: listed apart, each under its permission.
+fn render_excused(r: &ReadingResult, p: &Paint, out: &mut String) {
+    for x in &r.excused {
+        let n = x.witnesses.len() + x.omitted;
+        let title = x
+            .title
+            .as_ref()
+            .map(|t| format!(" \"{}\"", esc(t)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    excused by {}{title}: {n} path{}",
+            esc(&x.by),
+            if n == 1 { "" } else { "s" }
+        );
+        for w in &x.witnesses {
+            let _ = writeln!(out, "      {}", path_text(w));
+            let _ = writeln!(out, "        {} {}", p.dim("-->"), w.location);
+        }
+        if x.omitted > 0 {
+            let _ = writeln!(out, "      … {}", more_witnesses(x.omitted));
+        }
+    }
 }
 
 /// The number of violating edges, and each one new since the baseline

@@ -159,10 +159,15 @@ fn headline(v: &ClauseVerdict) -> String {
         count = format!("{count}, {e}");
     }
     match v.verdict {
-        Verdict::Contested => format!(
+        Verdict::Contested if v.readings.is_empty() => format!(
             "contested: {} holds and binds, {} fails: {count}",
             v.binding.label(),
-            findings::other(v.binding).label()
+            findings::deciding(v).map_or_else(String::new, |(w, _)| w.label())
+        ),
+        Verdict::Contested => format!(
+            "contested ({} binds): {}: {count}",
+            v.binding.as_str(),
+            findings::readings_sentence(v)
         ),
         _ => format!(
             "{} ({} binds; {}): {count}",

@@ -287,6 +287,88 @@ impl Reading {
     }
 }
 
+/// One reading of a clause by name: the letter, the spirit or a party's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which<'a> {
+    /// The letter.
+    Letter,
+    /// The shared spirit.
+    Spirit,
+    /// A party's own reading.
+    Party(&'a str),
+}
+
+impl Which<'_> {
+    /// `letter`, `spirit`, or the party's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Which::Letter => "letter",
+            Which::Spirit => "spirit",
+            Which::Party(p) => p,
+        }
+    }
+
+    /// `the letter`, `the spirit`, `microsoft's reading` (untrusted text
+    /// is not in it: party names are the agreement's, as written there).
+    pub fn label(&self) -> String {
+        match self {
+            Which::Letter => "the letter".to_string(),
+            Which::Spirit => "the spirit".to_string(),
+            Which::Party(p) => format!("{p}'s reading"),
+        }
+    }
+}
+
+impl From<Reading> for Which<'_> {
+    fn from(r: Reading) -> Self {
+        match r {
+            Reading::Letter => Which::Letter,
+            Reading::Spirit => Which::Spirit,
+        }
+    }
+}
+
+impl ClauseVerdict {
+    /// Every reading with its result, in report order: the letter, the
+    /// spirit, then each party's; empty when not in force.
+    pub fn all_readings(&self) -> Vec<(Which<'_>, &ReadingResult)> {
+        let mut out = Vec::new();
+        if let Some(l) = &self.letter {
+            out.push((Which::Letter, l));
+        }
+        if let Some(s) = &self.spirit {
+            out.push((Which::Spirit, s));
+        }
+        out.extend(
+            self.readings
+                .iter()
+                .map(|p| (Which::Party(p.party.as_str()), &p.result)),
+        );
+        out
+    }
+
+    /// The result of one reading.
+    pub fn result(&self, w: Which<'_>) -> Option<&ReadingResult> {
+        match w {
+            Which::Letter => self.letter.as_ref(),
+            Which::Spirit => self.spirit.as_ref(),
+            Which::Party(p) => self
+                .readings
+                .iter()
+                .find(|r| r.party == p)
+                .map(|r| &r.result),
+        }
+    }
+
+    /// Every reading's result, mutably (for the gate's marks).
+    pub fn results_mut(&mut self) -> impl Iterator<Item = &mut ReadingResult> {
+        self.letter
+            .iter_mut()
+            .chain(self.spirit.iter_mut())
+            .chain(self.readings.iter_mut().map(|p| &mut p.result))
+    }
+}
+
 /// How a breach counts: must/shall breaches are errors, should breaches warnings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

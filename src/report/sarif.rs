@@ -337,7 +337,7 @@ fn fingerprint(f: &Finding<'_>) -> String {
 fn result_properties(f: &Finding<'_>) -> PropertyBag {
     let v = f.verdict;
     let reading = |r: Reading| {
-        findings::reading(v, r).map_or(
+        findings::reading(v, r.into()).map_or(
             Value::Null,
             |res| json!({"holds": res.holds, "kinds": res.kinds}),
         )
@@ -346,12 +346,27 @@ fn result_properties(f: &Finding<'_>) -> PropertyBag {
         ("topology", json!(f.report.topology)),
         ("verdict", json!(v.verdict.as_str())),
         ("binding", json!(v.binding.as_str())),
-        ("reading", json!(f.reading.as_str())),
+        ("reading", json!(f.reading.name())),
         ("modal", json!(v.modal)),
         ("letter", reading(Reading::Letter)),
         ("spirit", reading(Reading::Spirit)),
         ("nodes", json!(f.witness.nodes)),
     ]);
+    if !v.readings.is_empty() {
+        let parties: Vec<Value> = v
+            .readings
+            .iter()
+            .map(|p| json!({"party": p.party, "holds": p.result.holds, "kinds": p.result.kinds}))
+            .collect();
+        props
+            .additional_properties
+            .insert("readings".to_string(), json!(parties));
+    }
+    if !v.owed_by.is_empty() {
+        props
+            .additional_properties
+            .insert("owedBy".to_string(), json!(v.owed_by));
+    }
     // Every violating edge is listed once per clause and reading, on its
     // first result: on every result, the log would grow with witnesses
     // times edges (quadratic with `--max-witnesses 0`).

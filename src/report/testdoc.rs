@@ -56,6 +56,8 @@ fn verdict(
             violating: violating(&witnesses),
             witnesses,
             omitted: 0,
+            excused: Vec::new(),
+            measure: None,
         }),
         spirit: Some(ReadingResult {
             holds: true,
@@ -63,7 +65,11 @@ fn verdict(
             witnesses: Vec::new(),
             violating: Vec::new(),
             omitted: 0,
+            excused: Vec::new(),
+            measure: None,
         }),
+        readings: Vec::new(),
+        owed_by: Vec::new(),
         remedy: None,
         accepted,
     }

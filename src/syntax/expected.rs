@@ -56,13 +56,11 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::kw_direct => "`direct`",
         Rule::kw_only => "`only`",
         Rule::kw_may => "`may`",
-        Rule::kw_according | Rule::according => "`according to` and a party",
-        Rule::kw_notwithstanding | Rule::notwithstanding => {
-            "`notwithstanding` and the clauses it overrides"
-        }
-        Rule::kw_owed | Rule::obligor => "`owed by` and a party",
+        Rule::kw_according | Rule::according => "`according to`",
+        Rule::kw_notwithstanding | Rule::notwithstanding => "`notwithstanding`",
+        Rule::kw_owed | Rule::obligor => "`owed by`",
         Rule::kw_by => "`by`",
-        Rule::kw_span | Rule::span_tail => "`span` and a count, such as `span at most 2 distinct region`",
+        Rule::kw_span | Rule::span_tail => "`span`",
         Rule::kw_at => "`at least` or `at most`",
         Rule::kw_least => "`least`",
         Rule::kw_most => "`most`",

@@ -83,20 +83,7 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
     };
     let quote_help =
         (found == "\"").then(|| "a quoted string must end with `\"` on the same line".to_string());
-    // `directly` alone is the start of `directly or indirectly`, the one
-    // phrase the language has: say what is missing, not just `or`.
-    let after_directly = source.text()[..pos]
-        .trim_end()
-        .to_lowercase()
-        .ends_with("directly");
-    let (message, directly_help) = if after_directly && expected == "`or`" {
-        (
-            "expected `or indirectly` after `directly`".to_string(),
-            Some("the phrase is `, directly or indirectly,` (it makes the spirit reading bind); `directly` alone is not part of the language".to_string()),
-        )
-    } else {
-        (format!("expected {expected}"), None)
-    };
+    let message = format!("expected {expected}");
     // Data moves with the call unless declared otherwise, so the two
     // declarations are all there is to say.
     let flow_help = (expected == "`against the call` or `both ways`").then(|| {
@@ -104,7 +91,7 @@ fn syntax_error(source: &SourceRef, err: pest::error::Error<Rule>) -> Diagnostic
     });
     Diagnostic::error(message)
         .at(source, pos..end, label)
-        .maybe_help(directly_help.or(keyword_help).or(quote_help).or(flow_help))
+        .maybe_help(keyword_help.or(quote_help).or(flow_help))
 }
 
 fn is_keyword(word: &str) -> bool {

@@ -211,7 +211,7 @@ fn directly_or_indirectly_follows_the_access_phrase() {
 fn syntax_errors_say_what_was_expected_in_words() {
     let e = error("define m as nodes\nclause 4.2:\n  api access from m to m route via m\n");
     assert!(
-        e.contains("a modal such as `must`, `should` or `must not`"),
+        e.contains("a modal such as `must`, `should`, `must not` or `may`"),
         "{e}"
     );
     assert!(e.contains("t.contract:3:26"), "{e}");
