@@ -133,7 +133,7 @@ impl CAtom {
     fn test(&self, node: &Node) -> bool {
         match self {
             CAtom::Group(inner) => inner.test(node),
-            CAtom::Has(attr) => attr.is_some_and(|a| node.attr(a).is_some()),
+            CAtom::Has(attr) => attr.is_some_and(|a| node.has(a)),
             CAtom::Compare {
                 attr,
                 values,
