@@ -229,11 +229,7 @@ impl CAtom {
     }
 }
 
-/// The tag on the value symbol of a list element (see the topology model:
-/// a list attribute is one `(name, value | LIST)` entry per element).
-pub const LIST: Sym = 1 << 31;
-/// The value symbol of an empty list.
-pub const EMPTY_LIST: Sym = Sym::MAX;
+pub use crate::topology::{EMPTY_LIST, LIST};
 
 /// The entries of attribute `name` in a sorted attribute list.
 fn entries(attrs: &[(Sym, Sym)], name: Sym) -> &[(Sym, Sym)] {

@@ -898,7 +898,7 @@ impl<'t> Facts<'t> {
         let set = cache.entry(a).or_insert_with(|| {
             let mut syms: HashMap<Sym, (u32, usize)> = HashMap::new();
             for (i, n) in self.topo.nodes.iter().enumerate() {
-                if let Some(v) = n.attr(a) {
+                for v in n.values(a) {
                     syms.entry(v).or_insert((i as u32, 0)).1 += 1;
                 }
             }

@@ -170,9 +170,12 @@ impl Finding<'_> {
                 self.reading.label()
             );
         } else {
-            let _ = write!(s, " ({} binds; {})", v.binding.as_str(), v.modal);
+            let _ = write!(s, " ({} binds; {}{})", v.binding.as_str(), v.modal, owed(v));
         }
         let _ = write!(s, ": {}", super::human::path_text(self.witness));
+        if let Some(m) = reading(v, self.reading).and_then(|r| r.measure.as_ref()) {
+            let _ = write!(s, "; counted {}", crate::escape::display(&m.text()));
+        }
         if let Some(n) = reading(v, self.reading).and_then(violating_count) {
             let _ = write!(s, "; {n} in all");
         }
@@ -191,6 +194,67 @@ impl Finding<'_> {
         (self.witness.baseline == Some(BaselineState::Unchanged))
             .then(|| "unchanged since the baseline".to_string())
     }
+}
+
+/// `; owed by openai`, or nothing for a clause that names no obligor.
+pub fn owed(v: &ClauseVerdict) -> String {
+    if v.owed_by.is_empty() {
+        String::new()
+    } else {
+        format!("; owed by {}", v.owed_by.join(" and "))
+    }
+}
+
+/// A path a permission excuses: where it is and the sentence for it.
+#[derive(Debug, Clone)]
+pub struct ExcusedPath<'a> {
+    /// The report it is in.
+    pub report: &'a Report,
+    /// The clause it would break.
+    pub verdict: &'a ClauseVerdict,
+    /// The permission that excuses it.
+    pub by: &'a super::model::Excused,
+    /// The path.
+    pub witness: &'a Witness,
+}
+
+impl ExcusedPath<'_> {
+    /// `clause 4.2 "..." is excused by 4.8 "Government carve-out" for: a --api--> b`.
+    pub fn sentence(&self) -> String {
+        let title = self
+            .by
+            .title
+            .as_ref()
+            .map(|t| format!(" \"{t}\""))
+            .unwrap_or_default();
+        format!(
+            "clause {} is excused by {}{title} for: {}",
+            clause_label(self.verdict),
+            self.by.by,
+            super::human::path_text(self.witness)
+        )
+    }
+}
+
+/// The paths permissions excuse under each clause's binding reading, in
+/// report and clause order.
+pub fn excused(doc: &Document) -> impl Iterator<Item = ExcusedPath<'_>> {
+    doc.reports.iter().flat_map(|report| {
+        report.verdicts.iter().flat_map(move |verdict| {
+            verdict
+                .result(verdict.binding.into())
+                .into_iter()
+                .flat_map(|r| &r.excused)
+                .flat_map(move |by| {
+                    by.witnesses.iter().map(move |witness| ExcusedPath {
+                        report,
+                        verdict,
+                        by,
+                        witness,
+                    })
+                })
+        })
+    })
 }
 
 /// Whether a violating edge is waived or unchanged since the baseline.

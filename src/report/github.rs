@@ -21,6 +21,12 @@ pub fn render(doc: &Document) -> String {
     for f in findings::all(doc) {
         finding(&f, &mut out);
     }
+    // Paths a permission excuses: notices, so a reviewer sees the carve-out
+    // at work without it failing the job.
+    for x in findings::excused(doc) {
+        let title = format!("clause {} (excused by {})", x.verdict.clause, x.by.by);
+        command(&mut out, "notice", Some(&x.witness.location), &title, &x.sentence());
+    }
     // The witnesses the engine did not keep: one annotation per clause, on
     // the clause, as severe as the clause's unaccepted findings.
     for r in &doc.reports {

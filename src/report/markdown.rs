@@ -109,18 +109,49 @@ fn clause(r: &Report, v: &ClauseVerdict, out: &mut String) {
             ""
         }
     );
+    if !v.owed_by.is_empty() {
+        let _ = writeln!(out, "Owed by {}.\n", text(&v.owed_by.join(" and ")));
+    }
+    if !v.readings.is_empty() && v.verdict != Verdict::NotInForce {
+        let _ = writeln!(out, "Readings: {}.\n", text(&findings::readings_sentence(v)));
+    }
+    if let Some(m) = v.result(v.binding.into()).and_then(|r| r.measure.as_ref()) {
+        let _ = writeln!(out, "Counted: {}.\n", text(&m.text()));
+    }
+    if let Some(r) = v.result(v.binding.into()) {
+        for x in &r.excused {
+            let n = x.witnesses.len() + x.omitted;
+            let _ = writeln!(
+                out,
+                "Excused by clause {}: {n} path{}.\n",
+                text(&x.by),
+                if n == 1 { "" } else { "s" }
+            );
+            for w in &x.witnesses {
+                let _ = writeln!(
+                    out,
+                    "- {} at {}",
+                    code(&super::human::path_text(w)),
+                    code(&w.location.to_string())
+                );
+            }
+            if !x.witnesses.is_empty() {
+                out.push('\n');
+            }
+        }
+    }
     let Some((reading, result)) = findings::deciding(v) else {
         return;
     };
     let kinds = match (result.kinds.is_empty(), v.form.as_str()) {
-        (_, "hosting" | "attribute") => String::new(),
+        (_, "hosting" | "attribute" | "span" | "share") => String::new(),
         (true, _) => " (all edges)".to_string(),
         (false, _) => format!(" ({})", text(&result.kinds.join(", "))),
     };
     let n = result.witnesses.len() + result.omitted;
     let lead = match v.verdict {
         Verdict::Contested => format!("{} holds, but {}", v.binding.label(), reading.label()),
-        _ => reading.label().to_string(),
+        _ => reading.label(),
     };
     let _ = writeln!(
         out,

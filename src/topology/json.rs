@@ -27,7 +27,7 @@ use serde::de::{self, DeserializeSeed, Visitor};
 
 use super::Topology;
 use super::load;
-use super::raw::{Builder, Located, Text, TopSeed};
+use super::raw::{Builder, Located, Shape, Text, TopSeed, Value};
 use crate::diag::{Diagnostic, Errors};
 use crate::source::{Source, SourceRef};
 
@@ -119,7 +119,7 @@ fn number_text() -> Option<Str> {
 
 /// A string as read: a range of the source when serde_json borrowed it
 /// (no escapes: nearly every key and value), else its unescaped copy.
-enum Str {
+pub enum Str {
     Borrowed(usize, usize),
     Owned(String),
 }
@@ -195,32 +195,45 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// An attribute value: a string, a number or a boolean, kept as text, as
-/// the YAML loader keeps `port: 443`.
-/// A list or a map read where a plain value belongs is kept as a misfit
-/// (skipped, and reported by the loader, which reads on).
-pub struct JsonScalar(Str, Option<&'static str>);
+/// the YAML loader keeps `port: 443`; or an array or object of them, kept
+/// whole for the loader to check and flatten.
+pub enum JsonScalar {
+    /// Text, a number or a boolean.
+    Plain(Str),
+    /// An array.
+    List(Vec<JsonScalar>),
+    /// An object, with its keys' positions.
+    Map(Vec<(JsonKey, JsonScalar)>),
+}
 
 impl Text for JsonScalar {
     fn text<'a>(&'a self, source: &'a Source) -> &'a str {
-        self.0.text(source)
+        match self {
+            JsonScalar::Plain(s) => s.text(source),
+            _ => "",
+        }
     }
     fn into_text(self, source: &Source) -> String {
-        self.0.into_text(source)
+        match self {
+            JsonScalar::Plain(s) => s.into_text(source),
+            _ => String::new(),
+        }
     }
-    fn misfit(&self) -> Option<&'static str> {
-        self.1
+}
+
+impl Value<JsonKey> for JsonScalar {
+    fn shape(&self) -> Shape<'_, JsonKey, Self> {
+        match self {
+            JsonScalar::Plain(_) => Shape::Plain,
+            JsonScalar::List(items) => Shape::List(items),
+            JsonScalar::Map(entries) => Shape::Map(entries),
+        }
     }
 }
 
 impl<'de> de::Deserialize<'de> for JsonScalar {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ScalarVisitor)
-    }
-}
-
-impl JsonScalar {
-    fn plain(s: Str) -> JsonScalar {
-        JsonScalar(s, None)
     }
 }
 
@@ -232,7 +245,7 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         f.write_str("a plain value (text, number or boolean)")
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<JsonScalar, E> {
-        Ok(JsonScalar::plain(match borrowed_offset(v) {
+        Ok(JsonScalar::Plain(match borrowed_offset(v) {
             Some(at) => Str::Borrowed(at, at + v.len()),
             None => {
                 let _ = scanned_offset();
@@ -242,38 +255,42 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonScalar, E> {
         let _ = scanned_offset();
-        Ok(JsonScalar::plain(Str::Owned(v.to_string())))
+        Ok(JsonScalar::Plain(Str::Owned(v.to_string())))
     }
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<JsonScalar, E> {
-        Ok(JsonScalar::plain(Str::Owned(v.to_string())))
+        Ok(JsonScalar::Plain(Str::Owned(v.to_string())))
     }
     // A number is kept as written (`1.10`, `1e3`, `12345678901234567890`),
     // as YAML keeps it, not as serde_json re-prints its value.
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar::plain(
+        Ok(JsonScalar::Plain(
             number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
         ))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar::plain(
+        Ok(JsonScalar::Plain(
             number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
         ))
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonScalar, A::Error> {
-        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-        Ok(JsonScalar(Str::Owned(String::new()), Some("a list")))
-    }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<JsonScalar, A::Error> {
-        while map
-            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(JsonScalar(Str::Owned(String::new()), Some("a map")))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<JsonScalar, E> {
-        Ok(JsonScalar::plain(
+        Ok(JsonScalar::Plain(
             number_text().unwrap_or_else(|| Str::Owned(v.to_string())),
         ))
+    }
+    // Nesting is bounded by serde_json's recursion limit.
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonScalar, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<JsonScalar>()? {
+            items.push(item);
+        }
+        Ok(JsonScalar::List(items))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<JsonScalar, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<JsonKey, JsonScalar>()? {
+            entries.push(entry);
+        }
+        Ok(JsonScalar::Map(entries))
     }
 }
 

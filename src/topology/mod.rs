@@ -15,6 +15,8 @@ pub mod json;
 pub mod load;
 pub mod markdown;
 mod raw;
+#[cfg(test)]
+mod tests;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -63,25 +65,122 @@ impl Interner {
     }
 }
 
-/// One node: its id, its attributes (sorted by name) and where it is.
+/// The tag on a value symbol that is one element of a list: `tags: [pci,
+/// phi]` is stored as two pairs `(tags, pci | LIST)`, `(tags, phi | LIST)`.
+/// Interned symbols stay below it (an interner of 2^31 strings would need
+/// far more memory than any budget allows).
+pub const LIST: Sym = 1 << 31;
+
+/// The value symbol of an empty list (`tags: []`): one pair `(name,
+/// EMPTY_LIST)`, so the attribute is still present. It carries the
+/// [`LIST`] tag, and [`untag`] maps it to no string.
+pub const EMPTY_LIST: Sym = u32::MAX;
+
+/// The plain symbol of a value, without its [`LIST`] tag. For
+/// [`EMPTY_LIST`] the result names no string: check for it first.
+pub fn untag(sym: Sym) -> Sym {
+    sym & !LIST
+}
+
+/// Whether a value symbol is a list element (or the empty list).
+pub fn is_list_value(sym: Sym) -> bool {
+    sym & LIST != 0
+}
+
+/// Moves the distinct pairs of sorted `attrs` to its front; their count.
+fn dedup_len(attrs: &mut [(Sym, Sym)]) -> usize {
+    let mut len = 0;
+    for i in 0..attrs.len() {
+        if len == 0 || attrs[i] != attrs[len - 1] {
+            attrs[len] = attrs[i];
+            len += 1;
+        }
+    }
+    len
+}
+
+/// Reading attributes, shared by [`Node`] and [`Edge`]: `attrs` is sorted
+/// by `(name, value)`, so the pairs of one name are a run found by binary
+/// search.
+mod attrs {
+    use super::{EMPTY_LIST, Sym, is_list_value, untag};
+
+    /// The pairs of `attrs` named `name`.
+    pub(super) fn run(attrs: &[(Sym, Sym)], name: Sym) -> &[(Sym, Sym)] {
+        let start = attrs.partition_point(|&(n, _)| n < name);
+        let len = attrs[start..].partition_point(|&(n, _)| n == name);
+        &attrs[start..start + len]
+    }
+
+    pub(super) fn scalar(attrs: &[(Sym, Sym)], name: Sym) -> Option<Sym> {
+        match run(attrs, name) {
+            [(_, v)] if !is_list_value(*v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    pub(super) fn values(attrs: &[(Sym, Sym)], name: Sym) -> impl Iterator<Item = Sym> + '_ {
+        run(attrs, name)
+            .iter()
+            .filter(|&&(_, v)| v != EMPTY_LIST)
+            .map(|&(_, v)| untag(v))
+    }
+
+    pub(super) fn is_list(attrs: &[(Sym, Sym)], name: Sym) -> bool {
+        run(attrs, name)
+            .first()
+            .is_some_and(|&(_, v)| is_list_value(v))
+    }
+
+    pub(super) fn has(attrs: &[(Sym, Sym)], name: Sym) -> bool {
+        !run(attrs, name).is_empty()
+    }
+}
+
+/// The attribute accessors of [`Node`] and [`Edge`], one implementation.
+macro_rules! attr_accessors {
+    () => {
+        /// The value of a plain (scalar) attribute; `None` when the
+        /// attribute is absent or a list.
+        pub fn attr(&self, name: Sym) -> Option<Sym> {
+            attrs::scalar(&self.attrs, name)
+        }
+
+        /// Every value of an attribute, untagged, in symbol order: a plain
+        /// attribute gives its one value, a list its elements, an empty
+        /// list or an absent attribute none.
+        pub fn values(&self, name: Sym) -> impl Iterator<Item = Sym> + '_ {
+            attrs::values(&self.attrs, name)
+        }
+
+        /// Whether the attribute is a list (possibly empty).
+        pub fn is_list(&self, name: Sym) -> bool {
+            attrs::is_list(&self.attrs, name)
+        }
+
+        /// Whether the attribute is present: a plain value or any list,
+        /// even an empty one.
+        pub fn has(&self, name: Sym) -> bool {
+            attrs::has(&self.attrs, name)
+        }
+    };
+}
+
+/// One node: its id, its attributes and where it is.
 #[derive(Debug, Clone)]
 pub struct Node {
     /// The node id, as written.
     pub id: String,
-    /// Attribute name and value symbols, sorted by name symbol.
+    /// Attribute name and value symbols, sorted by `(name, value)`. A list
+    /// gives one pair per element, its value tagged with [`LIST`]; a map
+    /// is flattened into dotted names (`labels.team`).
     pub attrs: Vec<(Sym, Sym)>,
     /// The span of the node's key in the topology file.
     pub span: Span,
 }
 
 impl Node {
-    /// The value of an attribute, if the node has it.
-    pub fn attr(&self, name: Sym) -> Option<Sym> {
-        self.attrs
-            .binary_search_by_key(&name, |&(n, _)| n)
-            .ok()
-            .map(|i| self.attrs[i].1)
-    }
+    attr_accessors!();
 }
 
 /// One directed edge, caller to callee.
@@ -93,10 +192,14 @@ pub struct Edge {
     pub to: u32,
     /// The edge kind, lowercased and interned.
     pub kind: Sym,
-    /// Other attributes of the edge.
+    /// Other attributes of the edge, as [`Node::attrs`].
     pub attrs: Vec<(Sym, Sym)>,
     /// The span of the edge in the topology file.
     pub span: Span,
+}
+
+impl Edge {
+    attr_accessors!();
 }
 
 /// A loaded topology.
@@ -169,11 +272,13 @@ impl Topology {
             return Err((prev, id));
         }
         attrs.sort_unstable();
+        // `tags: [a, a]` is read as one element `a`.
+        let len = dedup_len(attrs);
         let ix = self.nodes.len() as u32;
         self.index.insert(compact_str::CompactString::new(&id), ix);
         self.nodes.push(Node {
             id,
-            attrs: attrs.to_vec(),
+            attrs: attrs[..len].to_vec(),
             span,
         });
         Ok(ix)
@@ -181,16 +286,30 @@ impl Topology {
 
     /// Adds an edge between two known node indices.
     pub fn add_edge(&mut self, from: u32, to: u32, kind: &str, attrs: &[(&str, &str)], span: Span) {
+        let attrs: Vec<(Sym, Sym)> = attrs
+            .iter()
+            .map(|(k, v)| (self.strings.intern(k), self.strings.intern(v)))
+            .collect();
+        self.add_edge_interned(from, to, kind, attrs, span);
+    }
+
+    /// Adds an edge whose attributes are already interned (and maybe
+    /// tagged as list elements); they are sorted here.
+    pub(crate) fn add_edge_interned(
+        &mut self,
+        from: u32,
+        to: u32,
+        kind: &str,
+        mut attrs: Vec<(Sym, Sym)>,
+        span: Span,
+    ) {
         let kind = if kind.bytes().any(|b| b.is_ascii_uppercase()) || !kind.is_ascii() {
             self.strings.intern(&kind.to_lowercase())
         } else {
             self.strings.intern(kind)
         };
-        let mut attrs: Vec<(Sym, Sym)> = attrs
-            .iter()
-            .map(|(k, v)| (self.strings.intern(k), self.strings.intern(v)))
-            .collect();
         attrs.sort_unstable();
+        attrs.dedup();
         self.edges.push(Edge {
             from,
             to,

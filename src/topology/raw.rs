@@ -18,7 +18,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::Topology;
+use super::{EMPTY_LIST, LIST, Sym, Topology};
 use crate::diag::{Diagnostic, Errors, suggest};
 use crate::source::{Source, Span};
 
@@ -30,21 +30,38 @@ pub trait Text {
     fn text<'a>(&'a self, source: &'a Source) -> &'a str;
     /// The text as an owned string.
     fn into_text(self, source: &Source) -> String;
-    /// What was found instead of a plain value (`a list`, `a map`), for a
-    /// value read where a plain one belongs; `None` for a plain value. The
-    /// loader reports it and reads on, so one wrong value does not hide
-    /// the file's other mistakes.
-    fn misfit(&self) -> Option<&'static str> {
-        None
-    }
+}
+
+/// What an attribute value is: plain text (a string, number or boolean),
+/// a list, or a map.
+pub enum Shape<'a, K, S> {
+    /// Text, a number or a boolean.
+    Plain,
+    /// A list; its elements must be plain.
+    List(&'a [S]),
+    /// A map, flattened into dotted names (`labels.team`).
+    Map(&'a [(K, S)]),
+}
+
+/// An attribute value as a loader reads it, with its shape.
+pub trait Value<K>: for<'de> serde::Deserialize<'de> + Text + Sized {
+    /// Plain, a list or a map.
+    fn shape(&self) -> Shape<'_, K, Self>;
 }
 
 /// A map key (or string value) that knows where it was written.
 pub trait Located: for<'de> serde::Deserialize<'de> + Text {
-    /// A plain attribute value: text, a number or a boolean, as text.
-    type Scalar: for<'de> serde::Deserialize<'de> + Text;
+    /// An attribute value: text, a number or a boolean (as text), or a
+    /// list or map of them.
+    type Scalar: Value<Self>;
     /// Its byte offset in `source`.
     fn offset(&self, source: &Source) -> usize;
+    /// How many bytes it takes in `source`: the text's length, or more
+    /// for a YAML key written in quotes (`"labels.team":`), so that a
+    /// message underlines all of it.
+    fn len(&self, source: &Source) -> usize {
+        self.text(source).len()
+    }
 }
 
 impl Text for String {
@@ -78,12 +95,23 @@ impl Located for serde_saphyr::Spanned<String> {
             ),
         }
     }
+    fn len(&self, source: &Source) -> usize {
+        let written = self.referenced.span().byte_len().map(|l| l as usize);
+        // A plain or quoted scalar on one line; anything else (a block
+        // scalar) is underlined by its text's length, as before.
+        match written {
+            Some(len) if len >= self.value.len() && len <= self.value.len() + 2 => len,
+            _ => self.value.len(),
+        }
+        .min(source.text().len())
+    }
 }
 
 /// A YAML attribute value. Text is kept as the parser gives it; a number
 /// or a boolean as written in the file (`1.10`, `0x1F`, `true`: the text
 /// its span covers), never as re-printed from its value; a list or a map
-/// is recorded as a misfit and skipped.
+/// is kept whole (with its keys' positions) for the loader to check and
+/// flatten.
 pub struct YamlScalar {
     value: Plain,
     /// Byte offset and length of the value in the source, when known.
@@ -95,7 +123,8 @@ enum Plain {
     /// A number or boolean: its text is read from the source by span; the
     /// parser's rendering is the fallback.
     Typed(String),
-    Misfit(&'static str),
+    List(Vec<YamlScalar>),
+    Map(Vec<(serde_saphyr::Spanned<String>, YamlScalar)>),
 }
 
 impl Text for YamlScalar {
@@ -106,16 +135,20 @@ impl Text for YamlScalar {
                 .span
                 .and_then(|(at, len)| source.text().get(at..at + len))
                 .unwrap_or(fallback),
-            Plain::Misfit(_) => "",
+            Plain::List(_) | Plain::Map(_) => "",
         }
     }
     fn into_text(self, source: &Source) -> String {
         self.text(source).to_string()
     }
-    fn misfit(&self) -> Option<&'static str> {
-        match self.value {
-            Plain::Misfit(what) => Some(what),
-            _ => None,
+}
+
+impl Value<serde_saphyr::Spanned<String>> for YamlScalar {
+    fn shape(&self) -> Shape<'_, serde_saphyr::Spanned<String>, Self> {
+        match &self.value {
+            Plain::List(items) => Shape::List(items),
+            Plain::Map(entries) => Shape::Map(entries),
+            _ => Shape::Plain,
         }
     }
 }
@@ -182,13 +215,20 @@ impl<'de> Visitor<'de> for PlainVisitor {
     fn visit_none<E: de::Error>(self) -> Result<Plain, E> {
         Err(E::custom("cannot deserialize null into a value"))
     }
+    // Nesting is bounded by the parser's depth limit.
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Plain, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Plain::Misfit("a list"))
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<YamlScalar>()? {
+            items.push(item);
+        }
+        Ok(Plain::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Plain, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Plain::Misfit("a map"))
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<serde_saphyr::Spanned<String>, YamlScalar>()? {
+            entries.push(entry);
+        }
+        Ok(Plain::Map(entries))
     }
 }
 
@@ -266,8 +306,26 @@ struct PendingEdge {
     from: (String, Span),
     to: (String, Span),
     kind: String,
-    attrs: Vec<(String, String)>,
+    attrs: Vec<(Sym, Sym)>,
     span: Span,
+}
+
+/// Whose attributes are being read, for the words of a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Node,
+    Edge,
+}
+
+/// One attribute name given in the map being read, for the duplicate
+/// check at its end.
+struct KeySeen {
+    name: Sym,
+    /// The key as written (for a flattened name, its innermost key).
+    span: Span,
+    /// Whether the name came from flattening a map (`labels: {team: ml}`
+    /// gives `labels.team`).
+    flattened: bool,
 }
 
 /// The topology being built, and what went wrong so far.
@@ -285,6 +343,8 @@ pub struct Builder {
     saw_nodes: bool,
     /// Unknown node ids given a "did you mean" so far.
     suggested: usize,
+    /// The attribute names of the map being read.
+    keys: Vec<KeySeen>,
 }
 
 /// Most unknown node ids given a "did you mean" per file.
@@ -302,6 +362,7 @@ impl Builder {
             nodes_read: false,
             saw_nodes: false,
             suggested: 0,
+            keys: Vec::new(),
         }
     }
 
@@ -347,6 +408,132 @@ impl Builder {
             }
         }
         start..end.max(start + 1).min(len).max(start)
+    }
+
+    /// Reads one attribute (`name` written at `at`) into `out`: a plain
+    /// value as one pair, a list as one tagged pair per element (the empty
+    /// list as one [`EMPTY_LIST`] pair), a map as the attributes of its
+    /// dotted names, recursively. A list or a map inside a list is
+    /// reported and skipped. Duplicate names are checked by
+    /// [`Builder::check_keys`] once the whole map is read.
+    fn read_attr<K: Located>(
+        &mut self,
+        owner: Owner,
+        out: &mut Vec<(Sym, Sym)>,
+        name: &str,
+        key: (usize, usize),
+        value: &K::Scalar,
+        flattened: bool,
+    ) {
+        let src = self.topo.source.clone();
+        let span = self.span_at(key.0, key.1);
+        match value.shape() {
+            Shape::Plain => {
+                let k = self.topo.strings.intern(name);
+                let v = self.topo.strings.intern(value.text(&src));
+                self.keys.push(KeySeen {
+                    name: k,
+                    span,
+                    flattened,
+                });
+                out.push((k, v));
+            }
+            Shape::List(items) => {
+                let k = self.topo.strings.intern(name);
+                self.keys.push(KeySeen {
+                    name: k,
+                    span: span.clone(),
+                    flattened,
+                });
+                if items.is_empty() {
+                    out.push((k, EMPTY_LIST));
+                }
+                for item in items {
+                    let found = match item.shape() {
+                        Shape::Plain => {
+                            let v = self.topo.strings.intern(item.text(&src));
+                            out.push((k, v | LIST));
+                            continue;
+                        }
+                        Shape::List(_) => "a list",
+                        Shape::Map(_) => "a map",
+                    };
+                    let what = match owner {
+                        Owner::Node => format!(
+                            "attribute `{}` of {}",
+                            crate::escape::display(name),
+                            self.context_words().unwrap_or_default()
+                        ),
+                        Owner::Edge => format!("edge key `{}`", crate::escape::display(name)),
+                    };
+                    self.error(
+                        Diagnostic::error(format!(
+                            "expected a plain value (text, number or boolean) for each element of {what}, found {found}"
+                        ))
+                        .at(&src, span.clone(), "this list")
+                        .help("list elements are single values, such as `tags: [pci, phi]`"),
+                    );
+                    break;
+                }
+            }
+            Shape::Map(entries) => {
+                for (inner, v) in entries {
+                    let (text, at, len) = (inner.text(&src), inner.offset(&src), inner.len(&src));
+                    let what = match owner {
+                        Owner::Node => "attribute name",
+                        Owner::Edge => "edge key",
+                    };
+                    self.check_name(what, text, at);
+                    let dotted = format!("{name}.{text}");
+                    self.read_attr::<K>(owner, out, &dotted, (at, len), v, true);
+                }
+            }
+        }
+    }
+
+    /// Reports every attribute name given twice in the map just read (a
+    /// key repeated, or a flattened name such as `labels.team` also
+    /// written out), then forgets the map's names. Sorting makes this
+    /// O(n log n) in the map's size, however many keys a hostile file
+    /// gives one node.
+    fn check_keys(&mut self, owner: Owner) {
+        let mut keys = std::mem::take(&mut self.keys);
+        if keys.len() > 1 {
+            keys.sort_by_key(|k| (k.name, k.span.start));
+            let src = self.topo.source.clone();
+            let mut first = 0;
+            for i in 1..keys.len() {
+                if keys[i].name != keys[first].name {
+                    first = i;
+                    continue;
+                }
+                let (again, one) = (&keys[i], &keys[first]);
+                let name =
+                    crate::escape::display(self.topo.strings.resolve(again.name)).to_string();
+                let what = match owner {
+                    Owner::Node => "attribute",
+                    Owner::Edge => "edge key",
+                };
+                let d = Diagnostic::error(format!("{what} `{name}` is given twice")).at(
+                    &src,
+                    again.span.clone(),
+                    "again here",
+                );
+                let d = if again.flattened || one.flattened {
+                    d.also(&src, one.span.clone(), "first here").help(format!(
+                        "a map's keys are read as dotted names (`labels: {{team: ml}}` gives `labels.team`), so both places give `{name}`: keep one of them"
+                    ))
+                } else {
+                    d.help(match owner {
+                        Owner::Node => "keep one value per attribute",
+                        Owner::Edge => "keep one value per key",
+                    })
+                };
+                self.error(d);
+            }
+        }
+        keys.clear();
+        self.keys = keys;
     }
 
     fn error(&mut self, d: Diagnostic) {
@@ -441,7 +628,7 @@ impl Builder {
 
     fn add_edge(&mut self, p: PendingEdge) {
         let ends = [(p.from.0.as_str(), &p.from.1), (p.to.0.as_str(), &p.to.1)];
-        self.add_edge_parts(ends, &p.kind, &p.attrs, p.span);
+        self.add_edge_parts(ends, &p.kind, p.attrs, p.span);
     }
 
     /// Adds an edge given the ids (and spans) of its two ends.
@@ -449,17 +636,13 @@ impl Builder {
         &mut self,
         [from, to]: [(&str, &Span); 2],
         kind: &str,
-        attrs: &[(String, String)],
+        attrs: Vec<(Sym, Sym)>,
         span: Span,
     ) {
         let from = self.resolve(from, "from");
         let to = self.resolve(to, "to");
         if let (Some(from), Some(to)) = (from, to) {
-            let attrs: Vec<(&str, &str)> = attrs
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            self.topo.add_edge(from, to, kind, &attrs, span);
+            self.topo.add_edge_interned(from, to, kind, attrs, span);
         }
     }
 }
@@ -485,7 +668,7 @@ impl<'de, K: Located> Visitor<'de> for TopSeed<'_, K> {
         let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
             let name = key.text(&src);
-            let span = b.span_at(key.offset(&src), name.len());
+            let span = b.span_at(key.offset(&src), key.len(&src));
             if let Some(first) = seen.get(name) {
                 let src = b.topo.source.clone();
                 b.error(
@@ -504,7 +687,7 @@ impl<'de, K: Located> Visitor<'de> for TopSeed<'_, K> {
                 "agreement" => {
                     b.context = Some(Context::Agreement);
                     let v = map.next_value::<K>()?;
-                    let vspan = b.span_at(v.offset(&src), v.text(&src).len());
+                    let vspan = b.span_at(v.offset(&src), v.len(&src));
                     b.topo.agreement = Some((v.into_text(&src), vspan));
                 }
                 "nodes" => {
@@ -554,7 +737,7 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
         let mut attrs: Vec<(super::Sym, super::Sym)> = Vec::new();
         let src = b.topo.source.clone();
         while let Some(key) = map.next_key::<K>()? {
-            let span = b.span_at(key.offset(&src), key.text(&src).len());
+            let span = b.span_at(key.offset(&src), key.len(&src));
             b.check_name("node id", key.text(&src), span.start);
             b.node_span = span.clone();
             b.context = Some(Context::Node(key.into_text(&src)));
@@ -581,8 +764,8 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
     }
 }
 
-/// Reads one attribute map into `out`, interned, rejecting duplicates and
-/// non-scalars.
+/// Reads one attribute map into `out`, interned and flattened, rejecting
+/// duplicates and lists of lists.
 struct AttrsSeed<'b, 'o, K>(
     &'b mut Builder,
     &'o mut Vec<(super::Sym, super::Sym)>,
@@ -613,9 +796,11 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (b, out) = (self.0, self.1);
         let src = b.topo.source.clone();
+        b.keys.clear();
         while let Some(key) = map.next_key::<K>()? {
             let name = key.text(&src);
-            b.check_name("attribute name", name, key.offset(&src));
+            let at = key.offset(&src);
+            b.check_name("attribute name", name, at);
             let k = b.topo.strings.intern(name);
             let node = match &b.context {
                 Some(Context::Node(_)) => b.node_span.clone(),
@@ -624,33 +809,10 @@ impl<'de, K: Located> Visitor<'de> for AttrsSeed<'_, '_, K> {
             let ctx = b.context.replace(Context::Attr(k, node));
             let value = map.next_value::<K::Scalar>()?;
             b.context = ctx;
-            if let Some(found) = value.misfit() {
-                let what = b.context_words().unwrap_or_default();
-                let src = b.topo.source.clone();
-                let span = b.span_at(key.offset(&src), name.len());
-                b.error(
-                    Diagnostic::error(format!(
-                        "expected a plain value (text, number or boolean) for attribute `{}` of {what}, found {found}",
-                        crate::escape::display(name)
-                    ))
-                    .at(&src, span, "this attribute")
-                    .help("attributes are single values, such as `cloud: azure`"),
-                );
-                continue;
-            }
-            if out.iter().any(|(n, _)| *n == k) {
-                let src = b.topo.source.clone();
-                let span = b.span_at(key.offset(&src), name.len());
-                b.error(
-                    Diagnostic::error(format!("attribute `{name}` is given twice"))
-                        .at(&src, span, "again here")
-                        .help("keep one value per attribute"),
-                );
-                continue;
-            }
-            let v = b.topo.strings.intern(value.text(&src));
-            out.push((k, v));
+            let len = key.len(&src);
+            b.read_attr::<K>(Owner::Node, out, name, (at, len), &value, false);
         }
+        b.check_keys(Owner::Node);
         Ok(())
     }
 }
@@ -721,7 +883,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
             };
             if b.nodes_read {
                 let ends = [(from.0.text(&src), &from.1), (to.0.text(&src), &to.1)];
-                b.add_edge_parts(ends, kind.0.text(&src), &edge.attrs, span);
+                b.add_edge_parts(ends, kind.0.text(&src), edge.attrs, span);
             } else {
                 b.pending.push(PendingEdge {
                     from: (from.0.into_text(&src), from.1),
@@ -747,7 +909,7 @@ struct RawEdge<K> {
     from: Option<(K, Span)>,
     to: Option<(K, Span)>,
     kind: Option<(K, Span)>,
-    attrs: Vec<(String, String)>,
+    attrs: Vec<(Sym, Sym)>,
 }
 
 impl<K> Default for RawEdge<K> {
@@ -784,12 +946,13 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let (b, edge) = (self.0, self.1);
         let src = b.topo.source.clone();
+        b.keys.clear();
         while let Some(key) = map.next_key::<K>()? {
             let pos = key.offset(&src);
             edge.first.get_or_insert(pos);
             let name = key.text(&src);
             b.check_name("edge key", name, pos);
-            edge.end = edge.end.max(pos + name.len());
+            edge.end = edge.end.max(pos + key.len(&src));
             let slot = match name {
                 "from" => Some(&mut edge.from),
                 "to" => Some(&mut edge.to),
@@ -799,7 +962,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
             let dup = match slot {
                 Some(slot) => {
                     let v = map.next_value::<K>()?;
-                    let span = b.span_at(v.offset(&src), v.text(&src).len());
+                    let span = b.span_at(v.offset(&src), v.len(&src));
                     if name == "kind" {
                         b.check_name("edge kind", v.text(&src), span.start);
                     }
@@ -810,26 +973,13 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
                 }
                 None => {
                     let v = map.next_value::<K::Scalar>()?;
-                    if let Some(found) = v.misfit() {
-                        let span = b.span_at(pos, name.len());
-                        b.error(
-                            Diagnostic::error(format!(
-                                "expected a plain value (text, number or boolean) for edge key `{}`, found {found}",
-                                crate::escape::display(name)
-                            ))
-                            .at(&src, span, "this key")
-                            .help("edge attributes are single values, such as `protocol: https`"),
-                        );
-                        continue;
-                    }
-                    let v = v.into_text(&src);
-                    let dup = edge.attrs.iter().any(|(k, _)| k == name);
-                    edge.attrs.push((name.to_string(), v));
-                    dup
+                    let len = key.len(&src);
+                    b.read_attr::<K>(Owner::Edge, &mut edge.attrs, name, (pos, len), &v, false);
+                    false
                 }
             };
             if dup {
-                let span = b.span_at(pos, name.len());
+                let span = b.span_at(pos, key.len(&src));
                 b.error(
                     Diagnostic::error(format!("edge key `{name}` is given twice"))
                         .at(&src, span, "again here")
@@ -837,6 +987,7 @@ impl<'de, K: Located> Visitor<'de> for EdgeSeed<'_, '_, K> {
                 );
             }
         }
+        b.check_keys(Owner::Edge);
         Ok(())
     }
 }
