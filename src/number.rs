@@ -53,7 +53,9 @@ mod tests {
 
     #[test]
     fn text_that_is_not_a_plain_number_is_none() {
-        for t in ["", "abc", "0x1F", "1_000", "+1", " 1", "1.", ".5", "inf", "NaN", "1e", "1e9999"] {
+        for t in [
+            "", "abc", "0x1F", "1_000", "+1", " 1", "1.", ".5", "inf", "NaN", "1e", "1e9999",
+        ] {
             assert_eq!(parse(t), None, "{t}");
         }
         assert_eq!(parse("123456789012345678901234567890123"), None);

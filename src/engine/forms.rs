@@ -320,7 +320,13 @@ fn form_mask(form: &Form, reading: &Reading, topo: &Topology) -> EdgeMask {
 }
 
 /// What `clause` finds under `reading`, whose edges are `mask`.
-pub fn offences(ix: usize, clause: &Clause, reading: &Reading, mask: &EdgeMask, ctx: &Ctx<'_>) -> Found {
+pub fn offences(
+    ix: usize,
+    clause: &Clause,
+    reading: &Reading,
+    mask: &EdgeMask,
+    ctx: &Ctx<'_>,
+) -> Found {
     let direct = clause.direct.is_some();
     match question(clause, ctx) {
         Question::Paths(q) => {
@@ -386,7 +392,11 @@ fn covers(ix: usize, q: &Search, reading: &Reading, ctx: &Ctx<'_>) -> Vec<Cover>
                 ),
                 Form::Access { subject, to, .. } => (ctx.set(subject), ctx.set(to), None),
                 // `meaning` admits no other permission form.
-                _ => (FixedBitSet::with_capacity(n), FixedBitSet::with_capacity(n), None),
+                _ => (
+                    FixedBitSet::with_capacity(n),
+                    FixedBitSet::with_capacity(n),
+                    None,
+                ),
             };
             Cover {
                 sources,
@@ -400,7 +410,14 @@ fn covers(ix: usize, q: &Search, reading: &Reading, ctx: &Ctx<'_>) -> Vec<Cover>
 
 impl Ctx<'_> {
     /// The layered view of search `q` under `mask`.
-    fn layered(&self, q: &Search, mask: &EdgeMask, direct: bool, covers: &[Cover], want: Want) -> Layered {
+    fn layered(
+        &self,
+        q: &Search,
+        mask: &EdgeMask,
+        direct: bool,
+        covers: &[Cover],
+        want: Want,
+    ) -> Layered {
         let (graph, edges, _) = self.walked(q.follow);
         let mask = self.walked_mask(q.follow, mask);
         layers::build(&layers::Ask {
@@ -423,7 +440,14 @@ impl Ctx<'_> {
     }
 
     /// What search `q` finds on its layered view.
-    fn layered_found(&self, q: &Search, mask: &EdgeMask, direct: bool, covers: &[Cover], want: Want) -> Found {
+    fn layered_found(
+        &self,
+        q: &Search,
+        mask: &EdgeMask,
+        direct: bool,
+        covers: &[Cover],
+        want: Want,
+    ) -> Found {
         let lay = self.layered(q, mask, direct, covers, want);
         let all = EdgeMask::all();
         let (paths, total) = paths::forward(
@@ -466,7 +490,13 @@ impl Ctx<'_> {
 
 /// For a path clause whose reading (edges `mask`) fails, the edges whose
 /// removal makes it hold (see [`cut`]); `None` for node forms or when it holds.
-pub fn remedy(ix: usize, clause: &Clause, reading: &Reading, mask: &EdgeMask, ctx: &Ctx<'_>) -> Option<Cut> {
+pub fn remedy(
+    ix: usize,
+    clause: &Clause,
+    reading: &Reading,
+    mask: &EdgeMask,
+    ctx: &Ctx<'_>,
+) -> Option<Cut> {
     let Question::Paths(q) = question(clause, ctx) else {
         return None;
     };
@@ -474,7 +504,13 @@ pub fn remedy(ix: usize, clause: &Clause, reading: &Reading, mask: &EdgeMask, ct
     if clause.direct.is_some() || !covers.is_empty() {
         return layered_remedy(&q, mask, clause.direct.is_some(), &covers, ctx);
     }
-    let Search { follow, s, t, w, goal } = q;
+    let Search {
+        follow,
+        s,
+        t,
+        w,
+        goal,
+    } = q;
     let (graph, edges, view) = ctx.walked(follow);
     let kinds = ctx.walked_mask(follow, mask);
     let cut = cut::min_cut(graph, edges, &kinds, &s, &t, w.as_ref(), goal, cut::MAX_CUT)?;
@@ -519,7 +555,13 @@ pub fn remedy(ix: usize, clause: &Clause, reading: &Reading, mask: &EdgeMask, ct
 /// edges, as the edges they stand for. One edge can stand for several
 /// product edges, so the cut is proven the fewest only when no two live
 /// product edges share one.
-fn layered_remedy(q: &Search, mask: &EdgeMask, direct: bool, covers: &[Cover], ctx: &Ctx<'_>) -> Option<Cut> {
+fn layered_remedy(
+    q: &Search,
+    mask: &EdgeMask,
+    direct: bool,
+    covers: &[Cover],
+    ctx: &Ctx<'_>,
+) -> Option<Cut> {
     let lay = ctx.layered(q, mask, direct, covers, Want::Uncovered);
     let all = EdgeMask::all();
     let (s, t, w) = (&lay.sources, &lay.targets, lay.via.as_ref());
@@ -543,7 +585,15 @@ fn layered_remedy(q: &Search, mask: &EdgeMask, direct: bool, covers: &[Cover], c
 }
 
 fn question(clause: &Clause, ctx: &Ctx<'_>) -> Question {
-    let paths = |follow, s, t, w, goal| Question::Paths(Search { follow, s, t, w, goal });
+    let paths = |follow, s, t, w, goal| {
+        Question::Paths(Search {
+            follow,
+            s,
+            t,
+            w,
+            goal,
+        })
+    };
     let negated = clause.modal.node.negated;
     let node_offences = |off: Vec<usize>| {
         Question::Nodes(
@@ -553,7 +603,11 @@ fn question(clause: &Clause, ctx: &Ctx<'_>) -> Question {
     };
     match &clause.form {
         Form::Route {
-            from, to, via, only, ..
+            from,
+            to,
+            via,
+            only,
+            ..
         } => {
             let t = ctx.set(to);
             let mut w = ctx.set(via);
@@ -572,7 +626,11 @@ fn question(clause: &Clause, ctx: &Ctx<'_>) -> Question {
             if *only {
                 w.toggle_range(..);
             }
-            let goal = if through { Goal::Through } else { Goal::Avoiding };
+            let goal = if through {
+                Goal::Through
+            } else {
+                Goal::Avoiding
+            };
             paths(Follow::Access, s, t, Some(w), goal)
         }
         Form::Access { subject, to, .. } => {
@@ -620,8 +678,14 @@ fn question(clause: &Clause, ctx: &Ctx<'_>) -> Question {
             count,
             attr,
         } => {
-            let (off, measure) =
-                quantity::span(&ctx.set(subject), bound.node, count.node, &attr.node, ctx.topo, ctx.max);
+            let (off, measure) = quantity::span(
+                &ctx.set(subject),
+                bound.node,
+                count.node,
+                &attr.node,
+                ctx.topo,
+                ctx.max,
+            );
             Question::Nodes(off, Some(measure))
         }
         Form::Share {

@@ -36,7 +36,7 @@ use crate::topology::Topology;
 use cut::Cut;
 use forms::{Ctx, Found, Offence, Offences};
 use graph::{EdgeMask, Graph};
-use kinds::{ReadingName, Reading as Kinds};
+use kinds::{Reading as Kinds, ReadingName};
 use select::Definitions;
 pub use select::wildcard;
 pub use warnings::{Absence, Absences, Folded, Unused, fold};

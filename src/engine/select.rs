@@ -108,8 +108,14 @@ enum CAtom {
     },
     /// A numeric comparison or a pattern: the values (symbols) that pass,
     /// decided once per interned string rather than once per node.
-    Passing { attr: Option<Sym>, passing: FixedBitSet },
-    Contains { attr: Option<Sym>, value: Option<Sym> },
+    Passing {
+        attr: Option<Sym>,
+        passing: FixedBitSet,
+    },
+    Contains {
+        attr: Option<Sym>,
+        value: Option<Sym>,
+    },
 }
 
 fn compile(pred: &Predicate, topo: &Topology) -> Compiled {
@@ -117,7 +123,11 @@ fn compile(pred: &Predicate, topo: &Topology) -> Compiled {
         any: pred
             .any
             .iter()
-            .map(|all| all.iter().map(|f| (f.negated, atom(&f.atom, topo))).collect())
+            .map(|all| {
+                all.iter()
+                    .map(|f| (f.negated, atom(&f.atom, topo)))
+                    .collect()
+            })
             .collect(),
     }
 }

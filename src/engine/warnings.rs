@@ -332,10 +332,9 @@ fn uses(ag: &Agreement) -> (Vec<AtomUse<'_>>, HashSet<&str>) {
         }
         // The attribute a span counts and a share weighs by.
         match &clause.form {
-            Form::Span { attr, .. }
-            | Form::Share {
-                by: Some(attr), ..
-            } => clause_atoms.push((attr, &[][..], false)),
+            Form::Span { attr, .. } | Form::Share { by: Some(attr), .. } => {
+                clause_atoms.push((attr, &[][..], false))
+            }
             _ => {}
         }
     }

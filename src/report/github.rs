@@ -25,7 +25,13 @@ pub fn render(doc: &Document) -> String {
     // at work without it failing the job.
     for x in findings::excused(doc) {
         let title = format!("clause {} (excused by {})", x.verdict.clause, x.by.by);
-        command(&mut out, "notice", Some(&x.witness.location), &title, &x.sentence());
+        command(
+            &mut out,
+            "notice",
+            Some(&x.witness.location),
+            &title,
+            &x.sentence(),
+        );
     }
     // The witnesses the engine did not keep: one annotation per clause, on
     // the clause, as severe as the clause's unaccepted findings.

@@ -16,8 +16,8 @@ use anstyle::{AnsiColor, Style};
 use crate::escape::display as esc;
 
 use super::model::{
-    BaselineState, ClauseVerdict, Document, FindingKey, Level, ReadingResult, Report,
-    Verdict, WaiverState, Warning, Witness,
+    BaselineState, ClauseVerdict, Document, FindingKey, Level, ReadingResult, Report, Verdict,
+    WaiverState, Warning, Witness,
 };
 
 struct Paint {

@@ -113,7 +113,11 @@ fn clause(r: &Report, v: &ClauseVerdict, out: &mut String) {
         let _ = writeln!(out, "Owed by {}.\n", text(&v.owed_by.join(" and ")));
     }
     if !v.readings.is_empty() && v.verdict != Verdict::NotInForce {
-        let _ = writeln!(out, "Readings: {}.\n", text(&findings::readings_sentence(v)));
+        let _ = writeln!(
+            out,
+            "Readings: {}.\n",
+            text(&findings::readings_sentence(v))
+        );
     }
     if let Some(m) = v.result(v.binding.into()).and_then(|r| r.measure.as_ref()) {
         let _ = writeln!(out, "Counted: {}.\n", text(&m.text()));

@@ -6,6 +6,9 @@
 //!   library, one sentence per test;
 //! - `grammar`: every construct of the clause language, and the words of
 //!   its syntax errors;
+//! - `language`: language v2 construct by construct (edge conditions,
+//!   party readings, permissions, quantities, obligors, predicates), and
+//!   the v1 fixtures' old verdicts;
 //! - `errors`: every error and warning message, snapshot with its location;
 //! - `bad`: the adversarial corpus, which must never crash or hang proviso;
 //! - `props`: property tests, random inputs that must never panic;
@@ -24,6 +27,7 @@ mod formats;
 mod gate;
 mod grammar;
 mod hostile;
+mod language;
 mod props;
 mod security;
 mod support;

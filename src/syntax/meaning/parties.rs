@@ -25,11 +25,11 @@ fn known(ag: &Agreement, party: &Name, what: &str, errors: &mut Vec<Diagnostic>)
         return;
     }
     let src = &ag.source;
-    let d = Diagnostic::error(format!(
-        "`{}` is not a party to the agreement",
-        party.node
-    ))
-    .at(src, party.span.clone(), format!("{what} of an unknown party"));
+    let d = Diagnostic::error(format!("`{}` is not a party to the agreement", party.node)).at(
+        src,
+        party.span.clone(),
+        format!("{what} of an unknown party"),
+    );
     let help = if names.is_empty() {
         Some(
             "name the parties in the header, such as `agreement \"Title\" between microsoft, openai`"

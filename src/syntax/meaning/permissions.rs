@@ -42,7 +42,11 @@ pub fn check(ag: &Agreement, errors: &mut Vec<Diagnostic>) {
         if modal.negated {
             errors.push(
                 Diagnostic::error("`may not` is ambiguous")
-                    .at(src, clause.modal.span.clone(), "a prohibition or a permission?")
+                    .at(
+                        src,
+                        clause.modal.span.clone(),
+                        "a prohibition or a permission?",
+                    )
                     .help("say `must not` for a prohibition; a permission says `may`"),
             );
         }
@@ -52,7 +56,11 @@ pub fn check(ag: &Agreement, errors: &mut Vec<Diagnostic>) {
                     "permission `{}` does not say which clauses it overrides",
                     clause.id.node
                 ))
-                .at(src, clause.modal.span.clone(), "a `may` clause without `notwithstanding`")
+                .at(
+                    src,
+                    clause.modal.span.clone(),
+                    "a `may` clause without `notwithstanding`",
+                )
                 .help(format!(
                     "name them: `clause {} notwithstanding 4.2: ...`",
                     clause.id.node
@@ -125,9 +133,16 @@ fn shape(ag: &Agreement, clause: &Clause, errors: &mut Vec<Diagnostic>) {
         && (clause.modal.node.negated || clause.modal.node.is_permission())
     {
         errors.push(
-            Diagnostic::error(format!("`{} route only via` makes no sense", clause.modal.node.as_str()))
-                .at(src, clause.modal.span.clone(), "`only via` is an obligation")
-                .help("say `must route only via W`, or `must not route via W` to forbid a waypoint"),
+            Diagnostic::error(format!(
+                "`{} route only via` makes no sense",
+                clause.modal.node.as_str()
+            ))
+            .at(
+                src,
+                clause.modal.span.clone(),
+                "`only via` is an obligation",
+            )
+            .help("say `must route only via W`, or `must not route via W` to forbid a waypoint"),
         );
     }
     if let (Some(direct), Some(indirect)) = (&clause.direct, &clause.indirect) {
