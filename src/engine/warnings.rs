@@ -294,7 +294,8 @@ type AtomUse<'a> = (&'a Name, &'a [Name], bool);
 /// A name is quiet when the agreement uses it only where matching nothing
 /// is the compliant state: after `except`, as the waypoint of a `must not
 /// route via`, as either side of `must not have access`, as what a subject
-/// `must not depend on` or `be hosted on`, or inside a definition that is
+/// `must not depend on` or `be hosted on`, anywhere in a permission (a
+/// carve-out a design does not use), or inside a definition that is
 /// itself quiet. `competitors` in `competitors must not have api access to
 /// models` matches nothing in a compliant design, by design: its absence
 /// is no typo guard.
@@ -304,7 +305,11 @@ fn uses(ag: &Agreement) -> (Vec<AtomUse<'_>>, HashSet<&str>) {
     let mut clause_atoms = Vec::new();
     for clause in &ag.clauses {
         let neg = clause.modal.node.negated;
+        // A permission's sets matching nothing is normal: the carve-out is
+        // simply not used by the design.
+        let permission = clause.modal.node.is_permission();
         for (sel, quiet) in clause_selectors(&clause.form, neg) {
+            let quiet = quiet || permission;
             walk(sel, quiet, &mut |u| match u {
                 Use::Ref(n, q) => {
                     used.insert(n.node.as_str());

@@ -102,7 +102,7 @@ pub fn describe(rule: Rule) -> &'static str {
         Rule::parties => "`between` and the parties",
         Rule::window => "`effective` and a date",
         Rule::definition => "a definition, such as `define models as nodes where kind = model`",
-        Rule::counts_as => "a declaration such as `in spirit, session counts as api`",
+        Rule::counts_as => "`in spirit` or `according to`",
         Rule::clause => "a clause, such as `clause 4.2: ...`",
         Rule::selector | Rule::sel_term | Rule::sel_base => {
             "a set of nodes, such as `nodes where kind = model` or a defined name"

@@ -35,13 +35,13 @@ fn a_directory_checks_topologies_and_docs_and_skips_the_rest() {
     insta::assert_snapshot!(outline(&out), @"
     exit: 1
     fixtures/gate/repo/.hidden/checked.yaml (Hidden but checked)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
+    summary: 13 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#1 (Option A)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
+    summary: 13 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
-    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 0 warnings
+    summary: 7 hold, 6 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
+    summary: 8 hold, 1 breached, 4 contested, 0 not in force; 0 warnings
     note: skipped `fixtures/gate/repo/ci.yml`: its top level has no `nodes`
     note: skipped `fixtures/gate/repo/docs/notes.md`: no ```proviso or ```yaml proviso block
     note: definition `runtimes` matches no node in `fixtures/gate/repo/docs/arch.md#1` (another topology of this run uses it)
@@ -74,9 +74,9 @@ fn a_glob_picks_files_in_sorted_order() {
     insta::assert_snapshot!(outline(&out), @"
     exit: 1
     fixtures/gate/repo/docs/arch.md#1 (Option A)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
+    summary: 13 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
-    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 0 warnings
+    summary: 7 hold, 6 breached, 0 contested, 0 not in force; 0 warnings
     note: skipped `fixtures/gate/repo/docs/notes.md`: no ```proviso or ```yaml proviso block
     note: definition `azure_api` matches no node in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     ");
@@ -86,7 +86,7 @@ fn a_glob_picks_files_in_sorted_order() {
     fixtures/gate/default-waivers/design.yaml
     summary: 1 hold, 1 breached, 0 contested, 0 not in force; 0 warnings; 1 finding waived
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
+    summary: 8 hold, 1 breached, 4 contested, 0 not in force; 0 warnings
     note: skipped `fixtures/gate/default-waivers/proviso-waivers.yaml`: its top level has no `nodes`
     note: skipped `fixtures/gate/errors/waivers-bad-date.yaml`: its top level has no `nodes`
     note: skipped `fixtures/gate/errors/waivers-missing-field.yaml`: its top level has no `nodes`
@@ -259,7 +259,7 @@ fn a_stale_waiver_is_a_warning_and_fails_under_strict() {
     insta::assert_snapshot!(outline(&out), @"
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings; 1 finding waived
+    summary: 8 hold, 1 breached, 4 contested, 0 not in force; 0 warnings; 1 finding waived
     ");
     assert!(
         out.contains("stale, matched no finding: clause 4.1"),
@@ -296,8 +296,8 @@ fn a_baseline_of_the_same_findings_passes() {
     insta::assert_snapshot!(outline(&out) + "\n" + baseline_line(&out), @"
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
-    baseline fixtures/gate/baselines/frontier.json: 0 new, 8 unchanged, 0 fixed, 0 stale
+    summary: 8 hold, 1 breached, 4 contested, 0 not in force; 0 warnings
+    baseline fixtures/gate/baselines/frontier.json: 0 new, 10 unchanged, 0 fixed, 0 stale
     ");
 }
 
@@ -312,12 +312,12 @@ fn findings_not_in_the_baseline_fail() {
     insta::assert_snapshot!(outline(&out) + "\n" + baseline_line(&out), @"
     exit: 1
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
+    summary: 8 hold, 1 breached, 4 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#1 (Option A)
-    summary: 10 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
+    summary: 13 hold, 0 breached, 0 contested, 0 not in force; 0 warnings
     fixtures/gate/repo/docs/arch.md#2 (Option B)
-    summary: 5 hold, 5 breached, 0 contested, 0 not in force; 0 warnings
-    baseline fixtures/gate/baselines/frontier.json: 12 new, 8 unchanged, 0 fixed, 0 stale
+    summary: 7 hold, 6 breached, 0 contested, 0 not in force; 0 warnings
+    baseline fixtures/gate/baselines/frontier.json: 15 new, 10 unchanged, 0 fixed, 0 stale
     ");
 }
 
@@ -359,8 +359,8 @@ fn a_baseline_from_before_nodes_moved_still_matches() {
     insta::assert_snapshot!(outline(&out) + "\n" + baseline_line(&out), @"
     exit: 0
     fixtures/gate/repo/frontier.yaml (Frontier on an AWS stateful runtime)
-    summary: 6 hold, 1 breached, 3 contested, 0 not in force; 0 warnings
-    baseline fixtures/gate/baselines/moved.json: 0 new, 8 unchanged, 0 fixed, 0 stale
+    summary: 8 hold, 1 breached, 4 contested, 0 not in force; 0 warnings
+    baseline fixtures/gate/baselines/moved.json: 0 new, 10 unchanged, 0 fixed, 0 stale
     ");
 }
 

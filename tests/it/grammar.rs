@@ -27,13 +27,20 @@ fn the_seed_agreement_parses_completely() {
     );
     let parties: Vec<&str> = ag.parties.iter().map(|p| p.node.as_str()).collect();
     assert_eq!(parties, ["microsoft", "openai"]);
-    assert_eq!(ag.definitions.len(), 10);
-    assert_eq!(ag.counts_as.len(), 2);
+    assert_eq!(ag.definitions.len(), 11);
+    assert_eq!(ag.counts_as.len(), 4);
+    let readings: Vec<Option<&str>> = ag
+        .counts_as
+        .iter()
+        .map(|d| d.party.as_ref().map(|p| p.node.as_str()))
+        .collect();
+    assert_eq!(readings, [None, None, Some("microsoft"), Some("openai")]);
     let ids: Vec<&str> = ag.clauses.iter().map(|c| c.id.node.as_str()).collect();
     assert_eq!(
         ids,
         [
-            "4.1", "4.2", "4.4", "4.6", "4.3", "5.1", "5.2", "6.1", "7.3", "9.2"
+            "4.1", "4.2", "4.4", "4.6", "4.7", "4.8", "4.3", "5.1", "5.2", "6.1", "7.3", "7.4",
+            "7.5", "9.2"
         ]
     );
     let forms: Vec<&str> = ag.clauses.iter().map(|c| c.form.name()).collect();
@@ -44,16 +51,24 @@ fn the_seed_agreement_parses_completely() {
             "waypoint",
             "waypoint",
             "waypoint",
+            "waypoint",
+            "waypoint",
             "hosting",
             "isolation",
             "isolation",
             "dependency",
             "attribute",
+            "span",
+            "share",
             "containment"
         ]
     );
-    assert!(ag.clauses[2].indirect.is_some() && ag.clauses[9].indirect.is_some());
-    assert!(ag.clauses[9].window.is_some());
+    assert!(ag.clauses[2].indirect.is_some() && ag.clauses[13].indirect.is_some());
+    assert!(ag.clauses[13].window.is_some());
+    assert!(ag.clauses[4].form.edge_condition().is_some());
+    assert!(ag.clauses[5].modal.node.is_permission());
+    assert_eq!(ag.clauses[5].notwithstanding.len(), 2);
+    assert_eq!(ag.clauses[1].obligors[0].node, "openai");
 }
 
 #[test]
