@@ -27,8 +27,14 @@ fn the_seed_dispute_is_contested_under_4_2_and_breached_under_4_4() {
         "clause 4.2 \"API access to models routes via Azure\": contested (letter binds; must; owed by openai)"
     ));
     // The two parties' readings: Microsoft's fails with the spirit, OpenAI's holds.
-    assert!(out.contains("the spirit and microsoft's reading fail (api, inference, session)"), "{out}");
-    assert!(out.contains("openai's reading holds (api, session)"), "{out}");
+    assert!(
+        out.contains("the spirit and microsoft's reading fail (api, inference, session)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("openai's reading holds (api, session)"),
+        "{out}"
+    );
     assert!(out.contains(
         "clause 4.7 \"Stateless API calls route via Azure\": contested (letter binds; must; owed by openai)"
     ));

@@ -136,7 +136,9 @@ fn junit_fails_contested_clauses_only_under_strict() {
     let contested = "<failure message=\"contested (letter binds): the letter holds; the spirit fails; microsoft&apos;s reading fails; openai&apos;s reading holds";
     assert!(!lax.contains(contested), "{lax}");
     assert!(
-        lax.contains("<property name=\"finding\" value=\"contested (letter binds): the letter holds"),
+        lax.contains(
+            "<property name=\"finding\" value=\"contested (letter binds): the letter holds"
+        ),
         "{lax}"
     );
     assert_eq!(strict.matches(contested).count(), 4, "{strict}");
