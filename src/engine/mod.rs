@@ -18,6 +18,7 @@ mod layers;
 mod paths;
 mod quantity;
 mod select;
+mod values;
 mod view;
 mod warnings;
 
