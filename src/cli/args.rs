@@ -99,6 +99,12 @@ pub struct CheckArgs {
     #[arg(long = "skip-clause", value_name = "ID")]
     pub skip_clauses: Vec<String>,
 
+    /// Judge only the obligations NAME owes (`owed by NAME`), a party of the
+    /// agreement's `between`; clauses that name no obligor are left out, and
+    /// permissions (`may ... notwithstanding`) still excuse what they cover.
+    #[arg(long, value_name = "NAME")]
+    pub party: Option<String>,
+
     /// Also fail (exit 1) on contested clauses, should breaches, warnings
     /// and expired or stale waivers.
     #[arg(long)]

@@ -598,3 +598,47 @@ fn strict_passes_on_every_compliant_fixture() {
     }
     assert!(compliant.len() >= 3, "{compliant:?}");
 }
+
+#[test]
+fn party_judges_only_the_obligations_that_party_owes() {
+    let out = run(&[
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--party",
+        "openai",
+    ]);
+    // 4.2 and 4.7 are owed by openai; 4.1 names no obligor, 4.4 none either.
+    assert!(
+        out.contains("clause 4.2 \"API access to models routes via Azure\""),
+        "{out}"
+    );
+    assert!(out.contains("clause 4.7 "), "{out}");
+    assert!(!out.contains("clause 4.1:"), "{out}");
+    assert!(!out.contains("clause 4.4 "), "{out}");
+    assert!(out.contains("owed by openai"), "{out}");
+}
+
+#[test]
+fn an_unknown_party_is_a_located_error_with_did_you_mean() {
+    let args = [
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--party",
+        "micrsoft",
+    ];
+    assert_eq!(exit_code(&args), 2);
+    let out = run(&args);
+    assert!(
+        out.contains("no agreement of this run names a party `micrsoft`"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `microsoft`?"), "{out}");
+    assert!(
+        out.contains("fixtures/contracts/azure-openai.contract:"),
+        "{out}"
+    );
+}
