@@ -263,14 +263,30 @@ fn json_twin(topo: &proviso::Topology) -> String {
         Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => t.to_string(),
         _ => s(t),
     };
+    // A list is one pair per element, its value tagged (`tags: [a, b]`).
     let attrs = |attrs: &[(u32, u32)]| {
-        attrs
-            .iter()
-            .map(|&(k, v)| {
-                let (k, v) = (topo.strings.resolve(k), topo.strings.resolve(v));
-                format!("{}: {}", s(k), value(v))
-            })
-            .collect::<Vec<_>>()
+        use proviso::topology::{EMPTY_LIST, LIST, untag};
+        let mut out: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < attrs.len() {
+            let (k, v) = attrs[i];
+            let key = s(topo.strings.resolve(k));
+            if v == EMPTY_LIST {
+                out.push(format!("{key}: []"));
+                i += 1;
+            } else if v & LIST != 0 {
+                let mut items = Vec::new();
+                while i < attrs.len() && attrs[i].0 == k {
+                    items.push(value(topo.strings.resolve(untag(attrs[i].1))));
+                    i += 1;
+                }
+                out.push(format!("{key}: [{}]", items.join(", ")));
+            } else {
+                out.push(format!("{key}: {}", value(topo.strings.resolve(v))));
+                i += 1;
+            }
+        }
+        out
     };
     let mut out = String::from("{\n");
     if let Some(name) = &topo.name {
