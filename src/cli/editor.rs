@@ -15,7 +15,11 @@ pub fn schema(name: &str) -> Exit {
         return Exit::Input;
     };
     let mut out = std::io::stdout();
-    if out.write_all(text.as_bytes()).and_then(|()| out.flush()).is_err() {
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
         return Exit::Internal;
     }
     Exit::Compliant

@@ -15,12 +15,63 @@ use super::index::{Analysis, What};
 
 /// The words of the language, as the grammar spells its keywords.
 const KEYWORDS: [&str; 57] = [
-    "according", "access", "against", "agreement", "and", "as", "at", "be", "between", "both",
-    "by", "call", "clause", "contains", "count", "counts", "data", "define", "depend", "direct",
-    "directly", "distinct", "effective", "exactly", "except", "from", "has", "have", "hosted",
-    "in", "indirectly", "least", "matches", "may", "most", "moves", "must", "nodes", "not",
-    "notwithstanding", "of", "on", "only", "or", "over", "owed", "route", "shall", "should",
-    "span", "spirit", "stay", "the", "to", "until", "via", "ways",
+    "according",
+    "access",
+    "against",
+    "agreement",
+    "and",
+    "as",
+    "at",
+    "be",
+    "between",
+    "both",
+    "by",
+    "call",
+    "clause",
+    "contains",
+    "count",
+    "counts",
+    "data",
+    "define",
+    "depend",
+    "direct",
+    "directly",
+    "distinct",
+    "effective",
+    "exactly",
+    "except",
+    "from",
+    "has",
+    "have",
+    "hosted",
+    "in",
+    "indirectly",
+    "least",
+    "matches",
+    "may",
+    "most",
+    "moves",
+    "must",
+    "nodes",
+    "not",
+    "notwithstanding",
+    "of",
+    "on",
+    "only",
+    "or",
+    "over",
+    "owed",
+    "route",
+    "shall",
+    "should",
+    "span",
+    "spirit",
+    "stay",
+    "the",
+    "to",
+    "until",
+    "via",
+    "ways",
 ];
 
 /// The completion items for a document.
@@ -41,8 +92,7 @@ pub fn items(analysis: &Analysis, ws: &Workspace) -> Vec<CompletionItem> {
         };
         add(&o.name, kind, detail);
     }
-    for (path, topology) in &ws.topologies {
-        let Some(t) = topology else { continue };
+    for (path, t) in &ws.topologies {
         let mut names = std::collections::BTreeSet::new();
         let mut values = std::collections::BTreeSet::new();
         for node in &t.nodes {
@@ -54,10 +104,18 @@ pub fn items(analysis: &Analysis, ws: &Workspace) -> Vec<CompletionItem> {
         let kinds: std::collections::BTreeSet<_> = t.edges.iter().map(|e| e.kind).collect();
         let detail = |what: &str| format!("{what} in {path}");
         for n in names {
-            add(t.strings.resolve(n), CompletionItemKind::PROPERTY, &detail("attribute"));
+            add(
+                t.strings.resolve(n),
+                CompletionItemKind::PROPERTY,
+                &detail("attribute"),
+            );
         }
         for k in kinds {
-            add(t.strings.resolve(k), CompletionItemKind::ENUM_MEMBER, &detail("edge kind"));
+            add(
+                t.strings.resolve(k),
+                CompletionItemKind::ENUM_MEMBER,
+                &detail("edge kind"),
+            );
         }
         for v in values {
             let v = t.strings.resolve(v);

@@ -27,28 +27,22 @@ pub fn hover(analysis: &Analysis, o: &Occurrence, selections: &Selections) -> Op
     }
 }
 
+/// The text of a construct, without trailing blanks and comments.
 fn text<'a>(ag: &'a Agreement, span: &crate::source::Span) -> &'a str {
-    ag.source.text().get(span.clone()).unwrap_or("")
+    let text = ag.source.text();
+    text.get(super::index::trim(text, span)).unwrap_or("")
 }
 
 /// A code block holding `body`, fenced so that `body` cannot close it.
 fn fenced(body: &str) -> String {
-    let longest = body
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest.max(2) + 1);
     format!("{fence}proviso\n{body}\n{fence}\n")
 }
 
 /// Inline code holding `body`, with a fence it cannot close.
 fn code(body: &str) -> String {
-    let longest = body
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if body.starts_with('`') || body.ends_with('`') {
         " "
@@ -128,7 +122,8 @@ fn kind(ag: &Agreement, kind: &str) -> String {
             None => "in spirit".to_string(),
             Some(p) => format!("according to {}", code(p)),
         };
-        let list = |set: &BTreeSet<&str>| set.iter().map(|k| code(k)).collect::<Vec<_>>().join(", ");
+        let list =
+            |set: &BTreeSet<&str>| set.iter().map(|k| code(k)).collect::<Vec<_>>().join(", ");
         if !below.is_empty() {
             let _ = writeln!(out, "\n{who}, {} count as {}", list(&below), code(kind));
         }
@@ -172,7 +167,12 @@ fn party(ag: &Agreement, name: &str) -> String {
         .collect::<Vec<_>>();
     let mut out = format!("party {}\n", code(name));
     if !owed.is_empty() {
-        let _ = writeln!(out, "\nowes clause{} {}", if owed.len() == 1 { "" } else { "s" }, owed.join(", "));
+        let _ = writeln!(
+            out,
+            "\nowes clause{} {}",
+            if owed.len() == 1 { "" } else { "s" },
+            owed.join(", ")
+        );
     }
     out
 }
@@ -182,27 +182,59 @@ fn clause(ag: &Agreement, id: &str) -> Option<String> {
     let c = ag.clauses.iter().find(|c| c.id.node == id)?;
     let sel = |s: &Selector| code(text(ag, &s.span));
     let kind = |k: &Option<crate::syntax::ast::Name>| {
-        k.as_ref()
-            .map_or("any".to_string(), |k| code(&k.node))
+        k.as_ref().map_or("any".to_string(), |k| code(&k.node))
     };
     let neg = c.modal.node.negated;
     let words = match &c.form {
         Form::Route {
-            kind: k, from, to, via, only, ..
+            kind: k,
+            from,
+            to,
+            via,
+            only,
+            ..
         } => {
-            let from = from.as_ref().map_or("every node outside the targets and waypoints".to_string(), sel);
+            let from = from.as_ref().map_or(
+                "every node outside the targets and waypoints".to_string(),
+                sel,
+            );
             let how = if *only { "only through" } else { "through" };
             if neg {
-                format!("no path of {} edges from {from} to {} passes {how} a node of {}", kind(k), sel(to), sel(via))
+                format!(
+                    "no path of {} edges from {from} to {} passes {how} a node of {}",
+                    kind(k),
+                    sel(to),
+                    sel(via)
+                )
             } else {
-                format!("every path of {} edges from {from} to {} passes {how} a node of {}", kind(k), sel(to), sel(via))
+                format!(
+                    "every path of {} edges from {from} to {} passes {how} a node of {}",
+                    kind(k),
+                    sel(to),
+                    sel(via)
+                )
             }
         }
-        Form::Access { subject, kind: k, to, .. } => {
+        Form::Access {
+            subject,
+            kind: k,
+            to,
+            ..
+        } => {
             if neg {
-                format!("no node of {} reaches {} over {} edges", sel(subject), sel(to), kind(k))
+                format!(
+                    "no node of {} reaches {} over {} edges",
+                    sel(subject),
+                    sel(to),
+                    kind(k)
+                )
             } else {
-                format!("every node of {} reaches some node of {} over {} edges", sel(subject), sel(to), kind(k))
+                format!(
+                    "every node of {} reaches some node of {} over {} edges",
+                    sel(subject),
+                    sel(to),
+                    kind(k)
+                )
             }
         }
         Form::Depend { subject, on, .. } => format!(
@@ -223,25 +255,43 @@ fn clause(ag: &Agreement, id: &str) -> Option<String> {
             sel(subject),
             code(text(ag, &predicate.span))
         ),
-        Form::Stay { kind: k, from, within, .. } => format!(
-            "every node that {} from {} reaches (each edge walked the way its data moves) is in {}",
-            code(&k.node),
+        Form::Stay {
+            kind: k,
+            from,
+            within,
+            ..
+        } => format!(
+            "every node reached from {} over {} edges (each walked the way its data moves) is in {}",
             sel(from),
+            code(&k.node),
             sel(within)
         ),
-        Form::Span { subject, bound, count, attr } => format!(
+        Form::Span {
+            subject,
+            bound,
+            count,
+            attr,
+        } => format!(
             "the nodes of {} have {} {} distinct values of {}",
             sel(subject),
             bound.node.as_str(),
             count.node,
             code(&attr.node)
         ),
-        Form::Share { bound, percent, subject, by, test } => {
+        Form::Share {
+            bound,
+            percent,
+            subject,
+            by,
+            test,
+        } => {
             let what = match test {
                 ShareTest::Hosted(on) => format!("are in {}", sel(on)),
                 ShareTest::Attribute(p) => format!("satisfy {}", code(text(ag, &p.span))),
             };
-            let by = by.as_ref().map_or(String::new(), |b| format!(", weighed by {}", code(&b.node)));
+            let by = by
+                .as_ref()
+                .map_or(String::new(), |b| format!(", weighed by {}", code(&b.node)));
             format!(
                 "{} {}% of {}{by} {what}",
                 bound.node.as_str(),
@@ -254,7 +304,17 @@ fn clause(ag: &Agreement, id: &str) -> Option<String> {
     if let Some(t) = &c.title {
         let _ = write!(out, ": {}", code(&t.node));
     }
-    let _ = writeln!(out, "\n\n{} ({}, {}): {words}", c.form.name(), c.modal.node.as_str(), reading(c));
+    let _ = writeln!(
+        out,
+        "\n\n{} ({}, {}): {words}",
+        c.form.name(),
+        c.modal.node.as_str(),
+        reading(c)
+    );
+    if !c.obligors.is_empty() {
+        let owed: Vec<String> = c.obligors.iter().map(|p| code(&p.node)).collect();
+        let _ = writeln!(out, "\nowed by {}", owed.join(", "));
+    }
     if let Some(w) = &c.window {
         let _ = writeln!(out, "\neffective {}", w.node.describe());
     }

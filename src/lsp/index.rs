@@ -134,6 +134,45 @@ fn collect(ag: &Agreement) -> Vec<Occurrence> {
     out
 }
 
+/// `span` without what the parser let it run over at its end: blanks and
+/// comments (a pest rule's span takes in the skipped text between its
+/// last token and the next attempt), so that outlines and hovers show the
+/// construct as written.
+pub fn trim(text: &str, span: &Span) -> Span {
+    let Some(mut s) = text.get(span.clone()) else {
+        return span.clone();
+    };
+    loop {
+        let t = s.trim_end();
+        let line_start = t.rfind('\n').map_or(0, |i| i + 1);
+        let cut = comment_start(&t[line_start..]).map(|c| line_start + c);
+        match cut {
+            Some(c) if c < t.len() => s = &t[..c],
+            _ => {
+                s = t;
+                break;
+            }
+        }
+    }
+    span.start..span.start + s.len()
+}
+
+/// Where a `#` comment starts on a line, outside `"quoted"` text.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '#' if !quoted => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The edge kind a clause names, if any.
 pub fn form_kind(form: &Form) -> Option<&crate::syntax::ast::Name> {
     match form {

@@ -73,8 +73,10 @@ pub fn capabilities() -> ServerCapabilities {
 pub struct Workspace {
     /// The day date warnings are judged at.
     as_of: Option<Date>,
-    /// Each configured topology's path as given, and the file read.
-    topologies: Vec<(String, Option<crate::Topology>)>,
+    /// Each configured topology's path as given (with `#N` for the Nth
+    /// block of a Markdown doc) and the topology read; a file that does
+    /// not load is left out.
+    topologies: Vec<(String, crate::Topology)>,
 }
 
 /// An open document.
@@ -132,37 +134,39 @@ fn workspace(params: &InitializeParams) -> Workspace {
         .map(|list| list.iter().filter_map(Value::as_str).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .map(|p| {
+        .flat_map(|p| {
             let path = match &root {
                 Some(r) if Path::new(p).is_relative() => r.join(p),
                 _ => PathBuf::from(p),
             };
-            let loaded = std::fs::read_to_string(&path)
-                .ok()
-                .and_then(|text| load(p, &text));
-            (p.to_string(), loaded)
+            // Read as `proviso check FILE` reads it (YAML, JSON or a
+            // Markdown doc's blocks), through the library's one reader.
+            let loaded = crate::input::load_topologies(&path, crate::input::DEFAULT_MAX_INPUT)
+                .unwrap_or_default();
+            let many = loaded.len() > 1;
+            loaded
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let label = if many {
+                        format!("{p}#{}", i + 1)
+                    } else {
+                        p.to_string()
+                    };
+                    (label, l.topology)
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
-    Workspace {
-        as_of,
-        topologies,
-    }
-}
-
-/// A topology file, by its extension (JSON or YAML); `None` if it does not load.
-fn load(path: &str, text: &str) -> Option<crate::Topology> {
-    let source = crate::Source::new(path, text);
-    if path.ends_with(".json") {
-        crate::topology::json::json(&source).ok()
-    } else {
-        crate::topology::load::yaml(&source).ok()
-    }
+    Workspace { as_of, topologies }
 }
 
 /// The local path of a `file:` URI.
 fn file_path(uri: &Uri) -> Option<PathBuf> {
     let rest = uri.as_str().strip_prefix("file://")?;
-    let decoded = percent_encoding::percent_decode_str(rest).decode_utf8().ok()?;
+    let decoded = percent_encoding::percent_decode_str(rest)
+        .decode_utf8()
+        .ok()?;
     Some(PathBuf::from(decoded.as_ref()))
 }
 
@@ -187,7 +191,10 @@ impl Server {
         let Some(uri) = uri else { return Vec::new() };
         match n.method.as_str() {
             "textDocument/didOpen" => {
-                let text = n.params.pointer("/textDocument/text").and_then(Value::as_str);
+                let text = n
+                    .params
+                    .pointer("/textDocument/text")
+                    .and_then(Value::as_str);
                 self.update(&uri, text.unwrap_or("").to_string())
             }
             "textDocument/didChange" => {
@@ -316,7 +323,7 @@ impl Server {
         self.workspace
             .topologies
             .iter()
-            .filter_map(|(p, t)| Some((p.clone(), crate::engine::selections(ag, t.as_ref()?))))
+            .map(|(p, t)| (p.clone(), crate::engine::selections(ag, t)))
             .collect()
     }
 }
@@ -389,6 +396,7 @@ fn symbols(doc: &Document, lines: &Lines<'_>) -> Vec<DocumentSymbol> {
     let Some(ag) = &doc.analysis.agreement else {
         return Vec::new();
     };
+    let whole = |span: &crate::source::Span| index::trim(&doc.text, span);
     #[allow(deprecated)] // `deprecated` is a required field of the type
     let symbol = |name: String, detail: Option<String>, kind, span: &crate::source::Span, at| {
         DocumentSymbol {
@@ -408,7 +416,7 @@ fn symbols(doc: &Document, lines: &Lines<'_>) -> Vec<DocumentSymbol> {
             d.name.node.clone(),
             Some("definition".to_string()),
             SymbolKind::VARIABLE,
-            &d.span,
+            &whole(&d.span),
             &d.name.span,
         );
         out.push((d.span.start, s));
@@ -418,7 +426,7 @@ fn symbols(doc: &Document, lines: &Lines<'_>) -> Vec<DocumentSymbol> {
             format!("clause {}", c.id.node),
             c.title.as_ref().map(|t| t.node.clone()),
             SymbolKind::FUNCTION,
-            &c.span,
+            &whole(&c.span),
             &c.id.span,
         );
         out.push((c.span.start, s));
@@ -435,13 +443,17 @@ fn rename(
     lines: &Lines<'_>,
     uri: &str,
 ) -> Result<WorkspaceEdit, (i32, String)> {
-    let o = found
-        .filter(|o| o.what == What::Definition)
-        .ok_or((REQUEST_FAILED, "only a definition's name can be renamed".to_string()))?;
+    let o = found.filter(|o| o.what == What::Definition).ok_or((
+        REQUEST_FAILED,
+        "only a definition's name can be renamed".to_string(),
+    ))?;
     if !is_name(new) {
         return Err((
             REQUEST_FAILED,
-            format!("`{}` is not a name: use letters, digits, `_` and `-`, starting with a letter or `_`, and not a keyword", new.escape_debug()),
+            format!(
+                "`{}` is not a name: use letters, digits, `_` and `-`, starting with a letter or `_`, and not a keyword",
+                new.escape_debug()
+            ),
         ));
     }
     let lowered = new.to_lowercase();
@@ -452,7 +464,10 @@ fn rename(
             .iter()
             .any(|x| x.what == What::Definition && x.declaration && x.name == lowered)
     {
-        return Err((REQUEST_FAILED, format!("a definition `{new}` already exists")));
+        return Err((
+            REQUEST_FAILED,
+            format!("a definition `{new}` already exists"),
+        ));
     }
     let edits: Vec<TextEdit> = doc
         .analysis

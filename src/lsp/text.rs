@@ -32,10 +32,7 @@ impl<'a> Lines<'a> {
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let character: usize = self.text[start..offset]
-            .chars()
-            .map(char::len_utf16)
-            .sum();
+        let character: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
         Position::new(line as u32, character as u32)
     }
 

@@ -137,7 +137,9 @@ pub enum BaselineState {
 /// A finding's identity: stable when nodes move in the file, and
 /// independent of which witness a search happens to pick. A path clause's
 /// findings are its violating edges, a node clause's its offending nodes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct FindingKey {
     /// The topology file (or `doc.md#N` block), as reported.
     pub topology: String,
@@ -168,7 +170,9 @@ impl FindingKey {
 
 /// An edge by its ends and kind (two edges with the same three are one
 /// finding).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct EdgeKey {
     /// Caller.
     pub from: String,

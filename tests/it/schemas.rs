@@ -9,7 +9,9 @@ use super::support::{AS_OF, proviso, relative};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn schema_path(name: &str) -> PathBuf {
-    Path::new(ROOT).join("schemas").join(format!("{name}.schema.json"))
+    Path::new(ROOT)
+        .join("schemas")
+        .join(format!("{name}.schema.json"))
 }
 
 fn validator(name: &str) -> jsonschema::Validator {
@@ -145,10 +147,21 @@ fn every_json_report_validates() {
     let v = validator("report");
     for path in files("fixtures/topologies", &["yaml"]) {
         let out = proviso()
-            .args(["check", &relative(&path), "--format", "json", "--as-of", AS_OF])
+            .args([
+                "check",
+                &relative(&path),
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ])
             .output()
             .unwrap();
-        assert!(out.status.code().is_some_and(|c| c <= 1), "{}", relative(&path));
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            relative(&path)
+        );
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let errs = errors(&v, &report);
         assert!(errs.is_empty(), "{}:\n{}", relative(&path), errs.join("\n"));
