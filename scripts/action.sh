@@ -13,6 +13,12 @@ set -euo pipefail
 : "${RUNNER_TEMP:?RUNNER_TEMP is not set}"
 bin=${PROVISO_BIN:-proviso}
 cd "$GITHUB_WORKSPACE"
+# Whatever ends the step (a refused input too), the status is an output.
+record_status() {
+  local status=$?
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "exit-code=$status" >> "$GITHUB_OUTPUT"; fi
+}
+trap record_status EXIT
 
 args=(check)
 # Paths are split on whitespace, as a workflow writes them on one line;
@@ -28,17 +34,24 @@ fi
 [ -n "${INPUT_WAIVERS:-}" ] && args+=(--waivers "$INPUT_WAIVERS")
 [ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
 [ -n "${INPUT_AS_OF:-}" ] && args+=(--as-of "$INPUT_AS_OF")
-args+=(--format "${INPUT_FORMAT:-github}")
+format=${INPUT_FORMAT:-github}
+args+=(--format "$format")
 case "${INPUT_STRICT:-false}" in
   true) args+=(--strict) ;;
   false | "") ;;
   *) echo "::error::input strict must be true or false, not '${INPUT_STRICT}'"; exit 2 ;;
 esac
 sarif=""
+also=""
 case "${INPUT_SARIF:-false}" in
   true)
     sarif="$RUNNER_TEMP/proviso.sarif"
     args+=(-o "sarif=$sarif")
+    # With a report written to a file, stdout gets the human view; the
+    # chosen format goes to a file too, printed after the run (for
+    # `github`, the annotations: the runner reads them from stdout).
+    also="$RUNNER_TEMP/proviso-report.$format"
+    args+=(-o "$format=$also")
     ;;
   false | "") ;;
   *) echo "::error::input sarif must be true or false, not '${INPUT_SARIF}'"; exit 2 ;;
@@ -46,11 +59,11 @@ esac
 
 status=0
 "$bin" "${args[@]}" || status=$?
+if [ -n "$also" ] && [ -f "$also" ]; then
+  cat "$also"
+fi
 
-if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  {
-    echo "exit-code=$status"
-    if [ -n "$sarif" ] && [ -f "$sarif" ]; then echo "sarif=$sarif"; fi
-  } >> "$GITHUB_OUTPUT"
+if [ -n "${GITHUB_OUTPUT:-}" ] && [ -n "$sarif" ] && [ -f "$sarif" ]; then
+  echo "sarif=$sarif" >> "$GITHUB_OUTPUT"
 fi
 exit "$status"
