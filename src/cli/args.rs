@@ -42,6 +42,21 @@ pub enum Command {
         #[arg(long, value_name = "DIR", conflicts_with = "page")]
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of a file proviso reads or writes.
+    ///
+    /// `topology` (YAML or JSON designs), `waivers` (proviso-waivers.yaml),
+    /// `config` (proviso.toml) or `report` (`--format json`). The same
+    /// schemas are kept in the repository's `schemas/` folder.
+    Schema {
+        /// Which schema.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(proviso::schema::NAMES))]
+        name: String,
+    },
+    /// Run the language server for agreements (`.contract` files) over stdio.
+    ///
+    /// Editors start it themselves; see docs/editors.md for VS Code,
+    /// Neovim and Helix.
+    Lsp,
 }
 
 /// `proviso check`.

@@ -10,6 +10,7 @@
 pub mod alloc;
 mod args;
 mod discover;
+mod editor;
 mod generate;
 mod progress;
 mod run;

@@ -29,6 +29,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Check(args) => check(&args),
         Command::Completions { shell } => super::generate::completions(shell),
         Command::Man { page, dir } => super::generate::man(page.as_deref(), dir.as_deref()),
+        Command::Schema { name } => super::editor::schema(&name),
+        Command::Lsp => super::editor::lsp(),
     }
 }
 

@@ -40,7 +40,7 @@ use graph::{EdgeMask, Graph};
 use kinds::{Reading as Kinds, ReadingName};
 use select::Definitions;
 pub use select::wildcard;
-pub use warnings::{Absence, Absences, Folded, Unused, fold};
+pub use warnings::{Absence, Absences, Folded, Unused, dates, fold};
 
 /// Witnesses kept per clause and reading unless told otherwise: enough to
 /// act on, and a bound on the report (see [`Options::max_witnesses`]).
