@@ -9,10 +9,13 @@
 
 pub mod alloc;
 mod args;
+mod author;
 mod discover;
+mod fmt;
 mod generate;
 mod progress;
 mod run;
+mod test;
 
 use std::process::ExitCode;
 

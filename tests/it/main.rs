@@ -1,5 +1,6 @@
 //! proviso's integration tests, in one binary (one link, one run).
 //!
+//! - `authoring`: `proviso test`, `explain`, `graph` and `fmt` through the binary;
 //! - `cli`: the real binary on every fixture, stdout, stderr and exit code
 //!   snapshot together;
 //! - `engine`: each clause form and modal under both readings, through the
@@ -18,6 +19,7 @@
 //!   each of which must fail safe.
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
 
+mod authoring;
 mod bad;
 mod cli;
 mod engine;
