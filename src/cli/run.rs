@@ -27,6 +27,10 @@ const DEFAULT_WAIVERS: &str = "proviso-waivers.yaml";
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Test(args) => super::test::test(&args),
+        Command::Explain(args) => super::author::explain(&args),
+        Command::Graph(args) => super::author::graph(&args),
+        Command::Fmt(args) => super::fmt::fmt(&args),
         Command::Completions { shell } => super::generate::completions(shell),
         Command::Man { page, dir } => super::generate::man(page.as_deref(), dir.as_deref()),
         Command::Schema { name } => super::editor::schema(&name),
@@ -262,7 +266,7 @@ fn in_ci() -> bool {
 }
 
 /// The top of the git work tree around the working directory.
-fn git_top() -> Option<PathBuf> {
+pub(super) fn git_top() -> Option<PathBuf> {
     let out = std::process::Command::new("git")
         .args(["rev-parse", "--show-toplevel"])
         .stderr(std::process::Stdio::null())
@@ -513,7 +517,10 @@ impl Run<'_> {
             max_witnesses: self.args.max_witnesses,
             label: Some(unit.label.clone()),
         };
-        let checked = proviso::engine::check(agreement, &unit.topology, &options);
+        let mut checked = proviso::engine::check(agreement, &unit.topology, &options);
+        if self.args.explain {
+            explain_verdicts(agreement, &unit.topology, &mut checked.report);
+        }
         for (phase, took) in &checked.timings {
             self.timings.add(&unit.file, phase, *took);
         }
@@ -719,6 +726,24 @@ impl Run<'_> {
     }
 }
 
+/// `--explain`: each verdict's one-line why (see `proviso explain`).
+fn explain_verdicts(agreement: &Agreement, topology: &Topology, report: &mut proviso::Report) {
+    for v in &mut report.verdicts {
+        let Some(clause) = agreement.clauses.iter().find(|c| c.id.node == v.clause) else {
+            continue;
+        };
+        let e = proviso::authoring::explain::explain(
+            agreement,
+            topology,
+            clause,
+            v,
+            &report.topology,
+            &report.as_of,
+        );
+        v.why = Some(e.summary);
+    }
+}
+
 /// Writes text of ours to a stream, escaped for it: see
 /// [`proviso::escape::output`].
 fn emit(stream: &mut impl std::io::Write, text: &str, color: bool) {
@@ -799,8 +824,14 @@ fn write_output(settings: &Settings, doc: &Document, err: &mut String) -> Result
     Ok(())
 }
 
+/// Writes text to stdout, escaped for it (colour only on a terminal).
+pub(super) fn print_stdout(text: &str) {
+    let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    emit(&mut anstream::stdout(), text, color);
+}
+
 /// Prints errors found before anything could be checked; exit 2.
-fn report_errors(errors: &[Diagnostic]) -> Exit {
+pub(super) fn report_errors(errors: &[Diagnostic]) -> Exit {
     let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
     emit(
         &mut anstream::stderr(),
@@ -822,7 +853,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Why a topology may not name `rel` (resolved to `named`) as its
 /// agreement, if it may not: it must be relative, stay inside `root` once
 /// `..` and symbolic links are resolved, and be a `.contract` file.
-fn confined(rel: &str, named: &Path, root: &Path) -> Result<(), &'static str> {
+pub(super) fn confined(rel: &str, named: &Path, root: &Path) -> Result<(), &'static str> {
     let rel_path = Path::new(rel);
     if rel_path.is_absolute() || rel.starts_with(['/', '\\']) || rel_path.has_root() {
         return Err("is an absolute path; a topology may only name files inside the repository");
