@@ -145,6 +145,17 @@ fn shape(ag: &Agreement, clause: &Clause, errors: &mut Vec<Diagnostic>) {
             .help("say `must route only via W`, or `must not route via W` to forbid a waypoint"),
         );
     }
+    if matches!(clause.form, Form::Span { .. } | Form::Share { .. }) && clause.modal.node.negated
+    {
+        errors.push(
+            Diagnostic::error(format!(
+                "`{}` with a count is ambiguous",
+                clause.modal.node.as_str()
+            ))
+            .at(src, clause.modal.span.clone(), "negated count")
+            .help("state the bound you mean: `must span at least 3 distinct region` for `must not span at most 2`, `at most 20% of ...` for `not at least 80%`"),
+        );
+    }
     if let (Some(direct), Some(indirect)) = (&clause.direct, &clause.indirect) {
         errors.push(
             Diagnostic::error("a clause cannot be both direct and `directly or indirectly`")
@@ -154,6 +165,14 @@ fn shape(ag: &Agreement, clause: &Clause, errors: &mut Vec<Diagnostic>) {
         );
     }
     if let Some(direct) = &clause.direct
+        && clause.modal.node.is_permission()
+    {
+        errors.push(
+            Diagnostic::error("a permission cannot be direct")
+                .at(src, direct.0.clone(), "here")
+                .help("a carve-out covers every path from its sources to its targets; leave out `direct` (or `directly`), or narrow its sources or targets"),
+        );
+    } else if let Some(direct) = &clause.direct
         && !clause.form.is_path_form()
     {
         errors.push(
