@@ -246,10 +246,34 @@ fn clause(n: usize) -> impl Strategy<Value = String> {
     (forms, window, owed).prop_map(|(f, w, o)| format!("{w}{o}: {f}"))
 }
 
+/// Clause 1: a path clause a permission may override (a route, or an
+/// access prohibition).
+fn overridable(n: usize) -> impl Strategy<Value = String> {
+    prop_oneof![
+        (
+            prop::sample::select(KINDS),
+            edge_where(),
+            selector(n),
+            selector(n),
+            selector(n)
+        )
+            .prop_map(|(k, e, s, t, w)| format!(
+                ": {k} access{e} from {s} to {t} must route via {w}"
+            )),
+        (selector(n), prop::sample::select(KINDS), selector(n))
+            .prop_map(|(s, k, t)| format!(" owed by b: {s} must not have {k} access to {t}")),
+    ]
+}
+
 /// A permission overriding clause 1: a route or an access form.
 fn permission(n: usize) -> impl Strategy<Value = String> {
     prop_oneof![
-        (prop::sample::select(KINDS), selector(n), selector(n), selector(n))
+        (
+            prop::sample::select(KINDS),
+            selector(n),
+            selector(n),
+            selector(n)
+        )
             .prop_map(|(k, s, t, w)| format!("{k} access from {s} to {t} may route via {w}")),
         (selector(n), prop::sample::select(KINDS), selector(n))
             .prop_map(|(s, k, t)| format!("{s} may have {k} access to {t}")),
@@ -260,9 +284,16 @@ fn permission(n: usize) -> impl Strategy<Value = String> {
 fn agreement() -> impl Strategy<Value = String> {
     (1usize..4).prop_flat_map(|n| {
         let defs: Vec<BoxedStrategy<String>> = (0..n).map(|i| selector(i).prop_map(move |s| format!("define d{i} as {s}")).boxed()).collect();
-        (defs, prop::collection::vec(clause(n), 1..5), prop::collection::vec(permission(n), 0..3))
+        (
+            defs,
+            overridable(n),
+            prop::collection::vec(clause(n), 0..4),
+            prop::collection::vec(permission(n), 0..3),
+        )
     })
-    .prop_map(|(defs, mut clauses, permissions)| {
+    .prop_map(|(defs, first, rest, permissions)| {
+        let mut clauses = vec![first];
+        clauses.extend(rest);
         clauses.extend(permissions);
         let mut text = String::from("agreement \"Generated\" between a, b\nin spirit, session and inference count as api\naccording to a, data counts as api\naccording to b, inference counts as data\n");
         for d in defs {

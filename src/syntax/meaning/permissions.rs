@@ -145,8 +145,7 @@ fn shape(ag: &Agreement, clause: &Clause, errors: &mut Vec<Diagnostic>) {
             .help("say `must route only via W`, or `must not route via W` to forbid a waypoint"),
         );
     }
-    if matches!(clause.form, Form::Span { .. } | Form::Share { .. }) && clause.modal.node.negated
-    {
+    if matches!(clause.form, Form::Span { .. } | Form::Share { .. }) && clause.modal.node.negated {
         errors.push(
             Diagnostic::error(format!(
                 "`{}` with a count is ambiguous",
