@@ -16,6 +16,8 @@
 //! - `gate`: discovery, Markdown docs, waivers, baselines, completions;
 //! - `security`: every attack of the threat model in docs/security.md,
 //!   each of which must fail safe.
+//! - `sources`: Terraform plans and the other imported sources, their
+//!   fixtures in every format and their malformed files;
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
 
 mod bad;
@@ -30,5 +32,6 @@ mod hostile;
 mod language;
 mod props;
 mod security;
+mod sources;
 mod support;
 mod warnings;
