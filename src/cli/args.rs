@@ -173,6 +173,10 @@ pub enum InputFormat {
     Terraform,
     /// A Mermaid flowchart (in Markdown: ```` ```mermaid proviso ```` blocks).
     Mermaid,
+    /// A Structurizr workspace JSON.
+    Structurizr,
+    /// A Backstage catalog (`catalog-info.yaml`).
+    Backstage,
 }
 
 impl InputFormat {
@@ -185,6 +189,8 @@ impl InputFormat {
             InputFormat::Proviso => Some(F::Proviso(Kind::of_path(path).unwrap_or(Kind::Yaml))),
             InputFormat::Terraform => Some(F::Terraform),
             InputFormat::Mermaid => Some(F::Mermaid),
+            InputFormat::Structurizr => Some(F::Structurizr),
+            InputFormat::Backstage => Some(F::Backstage),
         }
     }
 }

@@ -7,13 +7,15 @@ use super::support::{AS_OF, relative, run};
 const AGREEMENT: &str = "fixtures/contracts/azure-openai.contract";
 
 /// The starter profiles, as the fixtures are meant to be read.
-const PROFILES: [&str; 6] = [
+const PROFILES: [&str; 8] = [
     "--profile",
     "profiles/aws-ai.yaml",
     "--profile",
     "profiles/azure-ai.yaml",
     "--profile",
     "profiles/gcp-ai.yaml",
+    "--profile",
+    "profiles/backstage.yaml",
 ];
 
 fn check(path: &str, format: &str) -> String {
@@ -170,4 +172,83 @@ fn input_format_forces_an_importer() {
     ]);
     assert!(out.starts_with("exit: 2\n"), "{out}");
     assert!(out.contains("`planned_values` must be an object"), "{out}");
+}
+
+#[test]
+fn a_structurizr_instance_inherits_its_deployment_nodes_and_is_hosted_in_them() {
+    let out = check(
+        "fixtures/sources/structurizr/model-platform.workspace.json",
+        "human",
+    );
+    // The evaluation harness's instance runs on AWS and calls the frontier
+    // model's instance on Azure by inference, not through the gateway.
+    assert!(
+        out.contains("Production/AWS/Evaluation harness[1] --inference--> Production/Azure/East US/Frontier model[1]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("clause 4.4 \"No indirect circumvention\": breached"),
+        "{out}"
+    );
+    let text =
+        std::fs::read_to_string("fixtures/sources/structurizr/model-platform.workspace.json")
+            .unwrap();
+    let t = proviso::topology::sources::load(
+        &proviso::Source::new("w.json", text),
+        proviso::topology::sources::Format::Structurizr,
+        None,
+    )
+    .unwrap();
+    let gpt = t
+        .node_index("Production/Azure/East US/Frontier model[1]")
+        .unwrap();
+    let node = &t.nodes[gpt as usize];
+    let value = |name: &str| {
+        t.strings
+            .resolve(node.attr(t.strings.get(name).unwrap()).unwrap())
+    };
+    assert_eq!(value("cloud"), "azure"); // from the `Azure` deployment node
+    assert_eq!(value("region"), "eastus"); // from `East US`
+    assert_eq!(value("kind"), "model"); // from the container it instantiates
+    let hosted = t.strings.get("hosted-in").unwrap();
+    assert!(t.edges.iter().any(|e| e.from == gpt && e.kind == hosted));
+}
+
+#[test]
+fn backstage_apis_lead_to_their_providers_and_refs_are_checked() {
+    let out = check("fixtures/sources/backstage/catalog-info.yaml", "json");
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let text = std::fs::read_to_string("fixtures/sources/backstage/catalog-info.yaml").unwrap();
+    let t = proviso::topology::sources::load(
+        &proviso::Source::new("catalog-info.yaml", text),
+        proviso::topology::sources::Format::Backstage,
+        None,
+    )
+    .unwrap();
+    let pairs: Vec<(String, String, String)> = t
+        .edges
+        .iter()
+        .map(|e| {
+            (
+                t.nodes[e.from as usize].id.clone(),
+                t.strings.resolve(e.kind).to_string(),
+                t.nodes[e.to as usize].id.clone(),
+            )
+        })
+        .collect();
+    let has = |a: &str, k: &str, b: &str| pairs.contains(&(a.into(), k.into(), b.into()));
+    assert!(
+        has("component:agent-service", "api", "api:openai-proxy"),
+        "{pairs:?}"
+    );
+    assert!(
+        has("api:openai-proxy", "api", "component:azure-gateway"),
+        "{pairs:?}"
+    );
+    assert!(
+        has("component:azure-gateway", "depends-on", "resource:gpt-4o"),
+        "{pairs:?}"
+    );
+    // The Group is read and left out.
+    assert!(t.node_index("group:team-agents").is_none());
 }

@@ -1,5 +1,6 @@
-//! Topologies from what teams already keep: Terraform plans (and, in
-//! their own files, the other importers), read into the same
+//! Topologies from what teams already keep: Terraform plans, Mermaid
+//! flowcharts, Structurizr workspaces and Backstage catalogs, each read by
+//! its own importer into the same
 //! [`Topology`] the YAML and JSON loaders build.
 //!
 //! Each importer reads its format into a [`draft::Draft`] (nodes and
@@ -13,10 +14,12 @@
 //! file that looks like a plan is read as one, and fails loudly if it is
 //! broken) or forced with `--input-format`.
 
+pub mod backstage;
 pub mod draft;
 pub mod json;
 pub mod mermaid;
 pub mod profile;
+pub mod structurizr;
 pub mod terraform;
 
 use crate::diag::Errors;
@@ -36,6 +39,10 @@ pub enum Format {
     /// A Mermaid flowchart (the body of a ```` ```mermaid proviso ```` block,
     /// or a `.mmd` file).
     Mermaid,
+    /// A Structurizr workspace JSON.
+    Structurizr,
+    /// A Backstage catalog (`catalog-info.yaml`, several documents).
+    Backstage,
 }
 
 impl Format {
@@ -46,6 +53,8 @@ impl Format {
             Format::Proviso(load::Kind::Json) => "proviso (JSON)",
             Format::Terraform => "terraform",
             Format::Mermaid => "mermaid",
+            Format::Structurizr => "structurizr",
+            Format::Backstage => "backstage",
         }
     }
 }
@@ -59,16 +68,23 @@ pub fn detect(text: &str) -> Option<Format> {
     if start.starts_with('{') {
         match json_top_keys(text) {
             Some(top) if terraform::is_plan(&top) => return Some(Format::Terraform),
+            Some(top) if structurizr::is_workspace(&top) => return Some(Format::Structurizr),
             Some(_) => {}
             // Broken JSON that names a plan's keys is read as a plan, so
             // its error is the plan's (located), and a scan cannot skip it.
             None if has(text, "\"planned_values\"") && has(text, "\"format_version\"") => {
                 return Some(Format::Terraform);
             }
+            None if has(text, "\"model\"")
+                && (has(text, "\"softwareSystems\"") || has(text, "\"deploymentNodes\"")) =>
+            {
+                return Some(Format::Structurizr);
+            }
             None => {}
         }
+        return None;
     }
-    None
+    backstage::is_catalog(text).then_some(Format::Backstage)
 }
 
 fn has(text: &str, needle: &str) -> bool {
@@ -92,5 +108,7 @@ pub fn load(
         Format::Proviso(kind) => load::from_source(source, kind),
         Format::Terraform => draft::finish(terraform::import(source)?, profile),
         Format::Mermaid => draft::finish(mermaid::import(source)?, profile),
+        Format::Structurizr => draft::finish(structurizr::import(source)?, profile),
+        Format::Backstage => draft::finish(backstage::import(source)?, profile),
     }
 }
