@@ -252,3 +252,37 @@ fn backstage_apis_lead_to_their_providers_and_refs_are_checked() {
     // The Group is read and left out.
     assert!(t.node_index("group:team-agents").is_none());
 }
+
+/// A plan whose `count` fan-out would make quadratically many edges is
+/// refused with a located error instead of taking quadratic memory.
+#[test]
+fn a_hostile_count_fan_out_is_capped() {
+    let n = 400;
+    let mut planned = Vec::new();
+    for i in 0..n {
+        for name in ["a", "b"] {
+            planned.push(format!(
+                r#"{{"address":"null_resource.{name}[{i}]","mode":"managed","type":"null_resource","name":"{name}","index":{i}}}"#
+            ));
+        }
+    }
+    let plan = format!(
+        r#"{{"format_version":"1.2","planned_values":{{"root_module":{{"resources":[{}]}}}},
+"configuration":{{"root_module":{{"resources":[
+{{"address":"null_resource.a","mode":"managed","type":"null_resource","name":"a","expressions":{{"triggers":{{"references":["null_resource.b"]}}}}}}]}}}}}}"#,
+        planned.join(",")
+    );
+    let source = proviso::Source::new("fanout.plan.json", plan);
+    let e = proviso::topology::sources::load(
+        &source,
+        proviso::topology::sources::Format::Terraform,
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        e.0[0].message.contains("more edges than proviso reads"),
+        "{}",
+        e.0[0].message
+    );
+    assert_eq!(e.0[0].location().unwrap().line, 3);
+}

@@ -102,10 +102,8 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
                 }
                 stack.push((name, at));
             }
-            Rule::end_kw => {
-                if stack.pop().is_none() {
-                    draft.error("`end` closes no subgraph", span, "nothing to close");
-                }
+            Rule::end_kw if stack.pop().is_none() => {
+                draft.error("`end` closes no subgraph", span, "nothing to close");
             }
             Rule::proviso_attrs => decls.push(decl(p, span)),
             Rule::class_stmt => {
@@ -274,11 +272,9 @@ fn chain(
                     let seen = mention(nodes, order, &id, stack);
                     for q in inner {
                         match q.as_rule() {
-                            Rule::shape => {
-                                if seen.label.is_none() {
-                                    let l = q.into_inner().next().map_or("", |l| l.as_str());
-                                    seen.label = Some(unquote(l.trim()).to_string());
-                                }
+                            Rule::shape if seen.label.is_none() => {
+                                let l = q.into_inner().next().map_or("", |l| l.as_str());
+                                seen.label = Some(unquote(l.trim()).to_string());
                             }
                             Rule::id => seen.classes.push(q.as_str().to_string()),
                             _ => {}

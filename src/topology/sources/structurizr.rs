@@ -32,6 +32,15 @@ pub fn is_workspace(top: &[String]) -> bool {
     top.iter().any(|k| k == "model") && !top.iter().any(|k| k == "nodes" || k == "edges")
 }
 
+/// A deployment node still to read: the node, its parent's index, the
+/// properties it inherits, the path of nodes that host it.
+type Pending<'b, 'a> = (
+    &'b Object<'a>,
+    Option<usize>,
+    Vec<(String, String)>,
+    Vec<String>,
+);
+
 struct Reader<'s> {
     draft: Draft,
     /// Structurizr id to node index.
@@ -78,11 +87,10 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
     }
     // Deployment nodes nest: an explicit stack of (node, parent index,
     // environment, inherited properties, hosting path).
-    let mut stack: Vec<(&Object, Option<usize>, Vec<(String, String)>, Vec<String>)> =
-        elements(model, "deploymentNodes")
-            .rev()
-            .map(|d| (d, None, Vec::new(), Vec::new()))
-            .collect();
+    let mut stack: Vec<Pending> = elements(model, "deploymentNodes")
+        .rev()
+        .map(|d| (d, None, Vec::new(), Vec::new()))
+        .collect();
     while let Some((d, parent, inherited, hosted)) = stack.pop() {
         let env = string(d, "environment").map_or("", |(e, _)| e).to_string();
         let prefix = match parent {
