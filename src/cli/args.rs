@@ -199,6 +199,18 @@ pub struct CheckArgs {
     #[arg(short, long)]
     pub verbose: bool,
 
+    /// The format of the topology files; by default each file's content
+    /// says (a Terraform plan by its `format_version` and `planned_values`).
+    /// See docs/sources.md.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "auto")]
+    pub input_format: InputFormat,
+
+    /// A mapping profile (YAML) that maps imported sources' raw types and
+    /// edge kinds to an agreement's words; repeatable, a later file wins on
+    /// the same key (`--profile profiles/aws-ai.yaml --profile profiles/azure-ai.yaml`).
+    #[arg(long, value_name = "FILE")]
+    pub profile: Vec<PathBuf>,
+
     /// Largest input file accepted, such as 512MiB or 2GiB.
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
     pub max_input_size: u64,
@@ -362,6 +374,39 @@ pub enum TestFormat {
     Human,
     /// JUnit XML: a suite per test file, a test case per case.
     Junit,
+}
+
+/// Input formats, for `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Each file's content and extension decide.
+    Auto,
+    /// proviso's own YAML or JSON graph (by the file's extension).
+    Proviso,
+    /// `terraform show -json` output.
+    Terraform,
+    /// A Mermaid flowchart (in Markdown: ```` ```mermaid proviso ```` blocks).
+    Mermaid,
+    /// A Structurizr workspace JSON.
+    Structurizr,
+    /// A Backstage catalog (`catalog-info.yaml`).
+    Backstage,
+}
+
+impl InputFormat {
+    /// The forced format for a file, or `None` to detect it.
+    pub fn forced(self, path: &str) -> Option<proviso::topology::sources::Format> {
+        use proviso::topology::load::Kind;
+        use proviso::topology::sources::Format as F;
+        match self {
+            InputFormat::Auto => None,
+            InputFormat::Proviso => Some(F::Proviso(Kind::of_path(path).unwrap_or(Kind::Yaml))),
+            InputFormat::Terraform => Some(F::Terraform),
+            InputFormat::Mermaid => Some(F::Mermaid),
+            InputFormat::Structurizr => Some(F::Structurizr),
+            InputFormat::Backstage => Some(F::Backstage),
+        }
+    }
 }
 
 /// Output formats.

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use proviso::diag::render;
 use proviso::gate::config::{self, Config, Ignore};
 use proviso::gate::{acknowledge, baseline, findings, waivers};
-use proviso::topology::{load, markdown};
+use proviso::topology::{load, markdown, sources};
 use proviso::{Agreement, Diagnostic, Document, Errors, Level, Topology, Verdict};
 
 use super::Exit;
@@ -83,6 +83,8 @@ struct Run<'a> {
     /// Each checked topology's label and node ids, kept only when a
     /// waiver file may need them (its witnesses are checked against them).
     node_ids: Vec<(String, Vec<String>)>,
+    /// The mapping profile of `--profile`, for imported sources.
+    profile: Option<proviso::topology::sources::Profile>,
 }
 
 fn check(args: &CheckArgs) -> Exit {
@@ -105,8 +107,10 @@ fn check(args: &CheckArgs) -> Exit {
         parties: BTreeSet::new(),
         parties_at: None,
         node_ids: Vec::new(),
+        profile: None,
         settings,
     };
+    run.profile = run.load_profiles();
     let scan = discover::Scan {
         root: &run.settings.root,
         ignore: run
@@ -295,7 +299,24 @@ impl Run<'_> {
         if lower.ends_with(".md") || lower.ends_with(".markdown") {
             return self.markdown_units(found, &src);
         }
-        let kind = load::Kind::of_path(&display).unwrap_or(load::Kind::Yaml);
+        let format = self
+            .args
+            .input_format
+            .forced(&display)
+            .or_else(|| sources::detect(src.text()));
+        if let Some(format) = format.filter(|f| !matches!(f, sources::Format::Proviso(_))) {
+            let clock = Instant::now();
+            let loaded = sources::load(&src, format, self.profile.as_ref());
+            self.timings.add(&found.path, "load", clock.elapsed());
+            return self
+                .load(loaded, display, &found.path)
+                .into_iter()
+                .collect();
+        }
+        let kind = match format {
+            Some(sources::Format::Proviso(kind)) => kind,
+            _ => load::Kind::of_path(&display).unwrap_or(load::Kind::Yaml),
+        };
         if !found.explicit {
             match load::classify(src.text(), kind) {
                 load::Class::Topology => {}
@@ -327,6 +348,25 @@ impl Run<'_> {
             .collect()
     }
 
+    /// The `--profile` files, merged in order.
+    fn load_profiles(&mut self) -> Option<sources::Profile> {
+        let mut merged: Option<sources::Profile> = None;
+        for path in &self.args.profile {
+            match proviso::input::read(path, self.args.max_input_size)
+                .and_then(|src| sources::Profile::parse(&src))
+            {
+                Ok(p) => {
+                    merged = Some(match merged {
+                        Some(m) => m.merge(p),
+                        None => p,
+                    })
+                }
+                Err(e) => self.errors.extend(e.0),
+            }
+        }
+        merged
+    }
+
     fn markdown_units(&mut self, found: &Found, doc: &proviso::SourceRef) -> Vec<Unit> {
         let blocks = match markdown::blocks(doc) {
             Ok(b) => b,
@@ -349,7 +389,12 @@ impl Run<'_> {
         let mut out = Vec::new();
         for b in blocks {
             let label = format!("{}#{}", doc.path(), b.index);
-            out.extend(self.load(load::yaml(&b.source), label, &found.path));
+            let loaded = if b.mermaid {
+                sources::load(&b.source, sources::Format::Mermaid, self.profile.as_ref())
+            } else {
+                load::yaml(&b.source)
+            };
+            out.extend(self.load(loaded, label, &found.path));
         }
         out
     }

@@ -28,6 +28,9 @@ pub struct Block {
     pub index: usize,
     /// The block's body, located in the doc (see [`Source::part_of`]).
     pub source: SourceRef,
+    /// A ```` ```mermaid proviso ```` flowchart, not YAML (see
+    /// [`super::sources::mermaid`]).
+    pub mermaid: bool,
 }
 
 /// Whether a fenced block's info string marks a topology.
@@ -64,12 +67,20 @@ pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Errors> {
     let mut errors = Vec::new();
     let mut index = 0;
     let mut open: Option<(usize, Option<Span>)> = None;
+    let mut mermaid = false;
     for (event, range) in Parser::new(doc.text()).into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if is_topology_info(&info) =>
             {
                 open = Some((range.start, None));
+                mermaid = false;
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if super::sources::mermaid::is_info(&info) =>
+            {
+                open = Some((range.start, None));
+                mermaid = true;
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if is_near_topology_info(&info) =>
@@ -94,7 +105,7 @@ pub fn blocks(doc: &SourceRef) -> Result<Vec<Block>, Errors> {
                 if let Some((fence, body)) = open.take() {
                     index += 1;
                     match block(doc, index, fence, body) {
-                        Ok(b) => out.push(b),
+                        Ok(b) => out.push(Block { mermaid, ..b }),
                         Err(d) => errors.push(d),
                     }
                 }
@@ -137,6 +148,7 @@ fn block(
     Ok(Block {
         index,
         source: Source::part_of(doc.path(), text.get(start..end).unwrap_or(""), first_line),
+        mermaid: false,
     })
 }
 

@@ -15,6 +15,7 @@ pub mod json;
 pub mod load;
 pub mod markdown;
 mod raw;
+pub mod sources;
 #[cfg(test)]
 mod tests;
 

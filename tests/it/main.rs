@@ -17,6 +17,8 @@
 //! - `gate`: discovery, Markdown docs, waivers, baselines, completions;
 //! - `security`: every attack of the threat model in docs/security.md,
 //!   each of which must fail safe.
+//! - `sources`: Terraform plans and the other imported sources, their
+//!   fixtures in every format and their malformed files;
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
 //! - `lsp`: the language server over JSON-RPC, responses snapshot;
 //! - `schemas`: the committed JSON Schemas, and every fixture against them.
@@ -36,5 +38,6 @@ mod lsp;
 mod props;
 mod schemas;
 mod security;
+mod sources;
 mod support;
 mod warnings;

@@ -1,0 +1,288 @@
+//! Topologies imported from other tools' files (docs/sources.md): each
+//! fixture under fixtures/sources/<format>/ checked as a user runs it, in
+//! every output format, and each importer's malformed files.
+
+use super::support::{AS_OF, relative, run};
+
+const AGREEMENT: &str = "fixtures/contracts/azure-openai.contract";
+
+/// The starter profiles, as the fixtures are meant to be read.
+const PROFILES: [&str; 8] = [
+    "--profile",
+    "profiles/aws-ai.yaml",
+    "--profile",
+    "profiles/azure-ai.yaml",
+    "--profile",
+    "profiles/gcp-ai.yaml",
+    "--profile",
+    "profiles/backstage.yaml",
+];
+
+fn check(path: &str, format: &str) -> String {
+    let mut args = vec![
+        "check",
+        path,
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        format,
+    ];
+    args.extend(PROFILES);
+    run(&args)
+}
+
+/// Every source fixture, human and JSON.
+#[test]
+fn fixtures_human_and_json() {
+    insta::glob!(
+        "../../fixtures",
+        "sources/{terraform,mermaid,structurizr,backstage}/*",
+        |path| {
+            let path = relative(path);
+            insta::assert_snapshot!("human", check(&path, "human"));
+            insta::assert_snapshot!("json", check(&path, "json"));
+        }
+    );
+}
+
+/// The hybrid plan in the other formats: locations are the plan's lines.
+#[test]
+fn the_hybrid_plan_in_every_format() {
+    let plan = "fixtures/sources/terraform/hybrid-agent.plan.json";
+    for format in ["sarif", "junit", "github", "markdown", "verdicts"] {
+        insta::assert_snapshot!(format!("hybrid_plan_{format}"), check(plan, format));
+    }
+}
+
+/// Each importer's malformed files: located errors, exit 2, never a panic.
+#[test]
+fn malformed_sources() {
+    insta::glob!("../../fixtures", "sources/errors/*/*", |path| {
+        let path = relative(path);
+        let out = check(&path, "human");
+        assert!(out.starts_with("exit: 2\n"), "{out}");
+        insta::assert_snapshot!("error", out);
+    });
+}
+
+#[test]
+fn an_aws_runtime_calling_a_model_on_sagemaker_bypasses_azure() {
+    let out = check("fixtures/sources/terraform/hybrid-agent.plan.json", "human");
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(out.contains("clause 4.1: breached"), "{out}");
+    // The hop points at the lambda's `environment` in the plan's configuration.
+    assert!(
+        out.contains("aws_lambda_function.agent --api--> aws_sagemaker_endpoint.gpt_oss\n      --> fixtures/sources/terraform/hybrid-agent.plan.json:284:13"),
+        "{out}"
+    );
+    assert!(
+        out.contains("clause 4.3 \"Frontier models are hosted on Azure\": breached"),
+        "{out}"
+    );
+    // The call to Azure OpenAI goes through the account, on Azure: no breach.
+    assert!(
+        !out.contains("--api--> module.openai.azurerm_cognitive_deployment.gpt4o\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn without_a_profile_raw_types_are_kinds_and_edges_are_named_after_attributes() {
+    let out = run(&[
+        "check",
+        "fixtures/sources/terraform/hybrid-agent.plan.json",
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "verdicts",
+    ]);
+    // No node is a `model` without the profile, so nothing is breached.
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let loaded = proviso::topology::sources::load(
+        &proviso::Source::new(
+            "plan.json",
+            std::fs::read_to_string("fixtures/sources/terraform/hybrid-agent.plan.json").unwrap(),
+        ),
+        proviso::topology::sources::Format::Terraform,
+        None,
+    )
+    .unwrap();
+    let lambda = loaded.node_index("aws_lambda_function.agent").unwrap();
+    let node = &loaded.nodes[lambda as usize];
+    let kind = loaded.strings.get("kind").unwrap();
+    assert_eq!(
+        loaded.strings.resolve(node.attr(kind).unwrap()),
+        "aws_lambda_function"
+    );
+    let region = loaded.strings.get("region").unwrap();
+    // From the provider configuration: the lambda's values have no region.
+    assert_eq!(
+        loaded.strings.resolve(node.attr(region).unwrap()),
+        "us-east-1"
+    );
+    let kinds: Vec<&str> = loaded
+        .edges
+        .iter()
+        .filter(|e| e.from == lambda)
+        .map(|e| loaded.strings.resolve(e.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            // To the Azure OpenAI account (through the module's output),
+            // to the SageMaker endpoint and to the bucket.
+            "aws_lambda_function.environment",
+            "aws_lambda_function.environment",
+            "aws_lambda_function.environment",
+            "aws_lambda_function.role",
+            "depends-on"
+        ]
+    );
+}
+
+#[test]
+fn a_broken_plan_in_a_directory_scan_is_an_error_not_a_skip() {
+    let out = run(&[
+        "check",
+        "fixtures/sources/errors/terraform",
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(out.contains("truncated.plan.json:6:9"), "{out}");
+    assert!(out.contains("trailing-comma.plan.json:4:39"), "{out}");
+}
+
+#[test]
+fn input_format_forces_an_importer() {
+    // A proviso topology read as a plan: the plan's words, located.
+    let out = run(&[
+        "check",
+        "fixtures/json/all-forms.json",
+        "--input-format",
+        "terraform",
+        "--agreement",
+        AGREEMENT,
+    ]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(out.contains("`planned_values` must be an object"), "{out}");
+}
+
+#[test]
+fn a_structurizr_instance_inherits_its_deployment_nodes_and_is_hosted_in_them() {
+    let out = check(
+        "fixtures/sources/structurizr/model-platform.workspace.json",
+        "human",
+    );
+    // The evaluation harness's instance runs on AWS and calls the frontier
+    // model's instance on Azure by inference, not through the gateway.
+    assert!(
+        out.contains("Production/AWS/Evaluation harness[1] --inference--> Production/Azure/East US/Frontier model[1]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("clause 4.4 \"No indirect circumvention\": breached"),
+        "{out}"
+    );
+    let text =
+        std::fs::read_to_string("fixtures/sources/structurizr/model-platform.workspace.json")
+            .unwrap();
+    let t = proviso::topology::sources::load(
+        &proviso::Source::new("w.json", text),
+        proviso::topology::sources::Format::Structurizr,
+        None,
+    )
+    .unwrap();
+    let gpt = t
+        .node_index("Production/Azure/East US/Frontier model[1]")
+        .unwrap();
+    let node = &t.nodes[gpt as usize];
+    let value = |name: &str| {
+        t.strings
+            .resolve(node.attr(t.strings.get(name).unwrap()).unwrap())
+    };
+    assert_eq!(value("cloud"), "azure"); // from the `Azure` deployment node
+    assert_eq!(value("region"), "eastus"); // from `East US`
+    assert_eq!(value("kind"), "model"); // from the container it instantiates
+    let hosted = t.strings.get("hosted-in").unwrap();
+    assert!(t.edges.iter().any(|e| e.from == gpt && e.kind == hosted));
+}
+
+#[test]
+fn backstage_apis_lead_to_their_providers_and_refs_are_checked() {
+    let out = check("fixtures/sources/backstage/catalog-info.yaml", "json");
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let text = std::fs::read_to_string("fixtures/sources/backstage/catalog-info.yaml").unwrap();
+    let t = proviso::topology::sources::load(
+        &proviso::Source::new("catalog-info.yaml", text),
+        proviso::topology::sources::Format::Backstage,
+        None,
+    )
+    .unwrap();
+    let pairs: Vec<(String, String, String)> = t
+        .edges
+        .iter()
+        .map(|e| {
+            (
+                t.nodes[e.from as usize].id.clone(),
+                t.strings.resolve(e.kind).to_string(),
+                t.nodes[e.to as usize].id.clone(),
+            )
+        })
+        .collect();
+    let has = |a: &str, k: &str, b: &str| pairs.contains(&(a.into(), k.into(), b.into()));
+    assert!(
+        has("component:agent-service", "api", "api:openai-proxy"),
+        "{pairs:?}"
+    );
+    assert!(
+        has("api:openai-proxy", "api", "component:azure-gateway"),
+        "{pairs:?}"
+    );
+    assert!(
+        has("component:azure-gateway", "depends-on", "resource:gpt-4o"),
+        "{pairs:?}"
+    );
+    // The Group is read and left out.
+    assert!(t.node_index("group:team-agents").is_none());
+}
+
+/// A plan whose `count` fan-out would make quadratically many edges is
+/// refused with a located error instead of taking quadratic memory.
+#[test]
+fn a_hostile_count_fan_out_is_capped() {
+    let n = 400;
+    let mut planned = Vec::new();
+    for i in 0..n {
+        for name in ["a", "b"] {
+            planned.push(format!(
+                r#"{{"address":"null_resource.{name}[{i}]","mode":"managed","type":"null_resource","name":"{name}","index":{i}}}"#
+            ));
+        }
+    }
+    let plan = format!(
+        r#"{{"format_version":"1.2","planned_values":{{"root_module":{{"resources":[{}]}}}},
+"configuration":{{"root_module":{{"resources":[
+{{"address":"null_resource.a","mode":"managed","type":"null_resource","name":"a","expressions":{{"triggers":{{"references":["null_resource.b"]}}}}}}]}}}}}}"#,
+        planned.join(",")
+    );
+    let source = proviso::Source::new("fanout.plan.json", plan);
+    let e = proviso::topology::sources::load(
+        &source,
+        proviso::topology::sources::Format::Terraform,
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        e.0[0].message.contains("more edges than proviso reads"),
+        "{}",
+        e.0[0].message
+    );
+    assert_eq!(e.0[0].location().unwrap().line, 3);
+}
