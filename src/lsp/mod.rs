@@ -242,6 +242,20 @@ impl Server {
     }
 
     fn answer(&self, req: &Request) -> Result<Value, (i32, String)> {
+        const METHODS: [&str; 6] = [
+            "textDocument/documentSymbol",
+            "textDocument/definition",
+            "textDocument/references",
+            "textDocument/rename",
+            "textDocument/hover",
+            "textDocument/completion",
+        ];
+        if !METHODS.contains(&req.method.as_str()) {
+            return Err((
+                METHOD_NOT_FOUND,
+                format!("`{}` is not supported", req.method),
+            ));
+        }
         let uri = req
             .params
             .pointer("/textDocument/uri")
@@ -316,7 +330,7 @@ impl Server {
     }
 
     /// What each definition of `uri` selects in each configured topology.
-    fn selections(&self, analysis: &Analysis) -> Vec<(String, Vec<(String, Vec<u32>)>)> {
+    fn selections(&self, analysis: &Analysis) -> Vec<hover::Selection> {
         let Some(ag) = analysis.agreement.as_ref() else {
             return Vec::new();
         };
@@ -474,6 +488,9 @@ fn rename(
         .all(o)
         .map(|x| TextEdit::new(lines.range(&x.span), new.to_string()))
         .collect();
+    // lsp-types keys the edits by its `Uri`, which clippy sees as mutable
+    // (it caches parsed parts); the key is never changed here.
+    #[allow(clippy::mutable_key_type)]
     let mut changes = std::collections::HashMap::new();
     changes.insert(uri.parse().expect("the client's own URI parses"), edits);
     Ok(WorkspaceEdit::new(changes))

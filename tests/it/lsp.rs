@@ -482,6 +482,12 @@ fn a_request_for_a_document_not_open_is_an_error_not_a_crash() {
         json!({"textDocument": {"uri": "file:///nowhere.contract"}, "position": {"line": 0, "character": 0}}),
     );
     assert!(r.response_result.is_err());
+    let r = client.send("workspace/symbol", json!({"query": "x"}));
+    assert_eq!(
+        r.response_result.unwrap_err().code,
+        -32601,
+        "method not found"
+    );
     // The server goes on answering.
     assert_eq!(client.open("define a as nodes\n"), json!([]));
 }
