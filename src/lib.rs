@@ -39,6 +39,7 @@
 // cold error path, where boxing them would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod authoring;
 pub mod diag;
 pub mod engine;
 pub mod escape;

@@ -22,6 +22,62 @@ pub enum Command {
     /// (with --strict, also contested clauses, should breaches and
     /// warnings), 2 on invalid input or usage, 3 on an internal error.
     Check(Box<CheckArgs>),
+    /// Run test files: expected verdicts kept beside the agreement.
+    ///
+    /// Each `*.proviso-test.yaml` lists cases: a topology (a file, or one
+    /// written inline), the day, and the expected verdict per clause
+    /// (`"*"` for the rest), per reading, witnesses, warnings and exit
+    /// code. A failure prints expected against actual, with the witness.
+    /// A clause that holds only because one of its source or target sets
+    /// is empty fails as vacuous, unless the case lists it under
+    /// `vacuous`. See docs/authoring.md.
+    ///
+    /// Exit status: 0 when every case passes, 1 when one fails, 2 on
+    /// invalid input (a located error).
+    #[command(after_help = "Examples:
+  proviso test                                  every *.proviso-test.yaml below .
+  proviso test fixtures/tests --coverage        and which clauses no case saw hold or fail
+  proviso test deal.proviso-test.yaml --update  rewrite the expectations from the results
+  proviso test tests/ --format junit > test.xml")]
+    Test(TestArgs),
+    /// Explain one clause on one topology: its sets, its readings' kinds,
+    /// and why it holds or fails.
+    ///
+    /// How the clause reads: S, T and W resolved (counts, first members,
+    /// each definition's chain of refinements) and the edge kinds of each
+    /// reading with the `counts as` line behind each. Why it fails: the
+    /// witnesses, the violating edges and the remedy (the fewest edges to
+    /// remove). Why a path clause holds: the fewest edges every path
+    /// between its sets passes, and the waypoints on them. Exit status: 0,
+    /// or 2 on invalid input.
+    #[command(after_help = "Examples:
+  proviso explain 4.2 fixtures/topologies/frontier-on-aws.yaml --as-of 2026-11-26
+  proviso explain 9.2 design.yaml --agreement deal.contract --format json
+  proviso explain 4.2 docs/architecture.md --block 2")]
+    Explain(ExplainArgs),
+    /// Draw a topology as Graphviz DOT or Mermaid, optionally for one clause.
+    ///
+    /// With `--clause`, the clause's sets are coloured (sources blue,
+    /// targets green, waypoints yellow), each edge says which readings
+    /// follow its kind (dashed: none), the witnesses are red and the
+    /// remedy's edges are marked `[cut]`. Exit status: 0, or 2 on invalid
+    /// input.
+    #[command(after_help = "Examples:
+  proviso graph fixtures/topologies/frontier-on-aws.yaml | dot -Tsvg > design.svg
+  proviso graph design.yaml --clause 4.2 --as-of 2026-11-26 --format mermaid
+  proviso graph docs/architecture.md --block 1")]
+    Graph(GraphArgs),
+    /// Rewrite agreements (`.contract`) in the canonical layout, comments kept.
+    ///
+    /// One definition a line with `as` aligned, each clause's heading and
+    /// its body on one line each, keywords in lower case; names, values
+    /// and comments as written. The formatted text always parses to the
+    /// same agreement. Exit status: 0; with `--check`, 1 when a file is
+    /// not formatted (its diff is printed); 2 on invalid input.
+    #[command(after_help = "Examples:
+  proviso fmt fixtures/contracts           format every .contract below
+  proviso fmt --check deal.contract        in CI or a pre-commit hook")]
+    Fmt(FmtArgs),
     /// Print a shell completion script, generated from these definitions.
     ///
     /// For bash: `proviso completions bash > ~/.local/share/bash-completion/completions/proviso`.
@@ -114,6 +170,12 @@ pub struct CheckArgs {
     #[arg(long = "skip-clause", value_name = "ID")]
     pub skip_clauses: Vec<String>,
 
+    /// Judge only the obligations NAME owes (`owed by NAME`), a party of the
+    /// agreement's `between`; clauses that name no obligor are left out, and
+    /// permissions (`may ... notwithstanding`) still excuse what they cover.
+    #[arg(long, value_name = "NAME")]
+    pub party: Option<String>,
+
     /// Also fail (exit 1) on contested clauses, should breaches, warnings
     /// and expired or stale waivers.
     #[arg(long)]
@@ -141,6 +203,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
     pub max_input_size: u64,
 
+    /// Add a short "why" line to each verdict of the human view: the
+    /// failing reading's witness and remedy, or what every path passes.
+    #[arg(long)]
+    pub explain: bool,
+
     /// Print how long each phase took (read, agreement, load, index, each clause) on stderr.
     #[arg(long)]
     pub timings: bool,
@@ -163,6 +230,138 @@ pub struct CheckArgs {
     /// you keep a baseline of a large estate.
     #[arg(long, value_name = "N", default_value_t = proviso::engine::DEFAULT_MAX_WITNESSES)]
     pub max_witnesses: usize,
+}
+
+/// `proviso explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The clause id, as in the agreement (`4.2`).
+    #[arg(value_name = "CLAUSE")]
+    pub clause: String,
+
+    /// The topology: a YAML or JSON file, or a Markdown doc (see `--block`).
+    #[arg(value_name = "TOPOLOGY")]
+    pub topology: PathBuf,
+
+    /// The agreement; default: the topology's `agreement:` key.
+    #[arg(long, value_name = "FILE")]
+    pub agreement: Option<PathBuf>,
+
+    /// Which `proviso` block of a Markdown doc (1 is the first); default: 1.
+    #[arg(long, value_name = "N")]
+    pub block: Option<usize>,
+
+    /// Judge the clause as in force on this day (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ExplainFormat,
+
+    /// Largest input file accepted, such as 512MiB or 2GiB.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
+    pub max_input_size: u64,
+}
+
+/// Formats of `proviso explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// In words.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+/// `proviso graph`.
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// The topology: a YAML or JSON file, or a Markdown doc (see `--block`).
+    #[arg(value_name = "TOPOLOGY")]
+    pub topology: PathBuf,
+
+    /// Draw for this clause: its sets, readings, witnesses and cut.
+    #[arg(long, value_name = "ID")]
+    pub clause: Option<String>,
+
+    /// The agreement (with `--clause`); default: the topology's `agreement:` key.
+    #[arg(long, value_name = "FILE")]
+    pub agreement: Option<PathBuf>,
+
+    /// Which `proviso` block of a Markdown doc (1 is the first); default: 1.
+    #[arg(long, value_name = "N")]
+    pub block: Option<usize>,
+
+    /// Judge the clause as in force on this day (YYYY-MM-DD); default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<chrono::NaiveDate>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: GraphFormat,
+
+    /// Largest input file accepted, such as 512MiB or 2GiB.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
+    pub max_input_size: u64,
+}
+
+/// Formats of `proviso graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+    /// A Mermaid flowchart (GitHub renders it in a ```mermaid block).
+    Mermaid,
+}
+
+/// `proviso fmt`.
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// Agreement files, or directories searched for `*.contract`; default: `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Change nothing: print the diff of each file not formatted, and exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Largest input file accepted, such as 512MiB or 2GiB.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
+    pub max_input_size: u64,
+}
+
+/// `proviso test`.
+#[derive(Debug, clap::Args)]
+pub struct TestArgs {
+    /// Test files, or directories searched for `*.proviso-test.yaml`; default: `.`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Rewrite each failing file's expectations from the actual results,
+    /// keeping comments, order and everything else as written.
+    #[arg(long)]
+    pub update: bool,
+
+    /// List, per agreement, the clauses no case saw hold or saw fail.
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: TestFormat,
+
+    /// Largest input file accepted, such as 512MiB or 2GiB.
+    #[arg(long, value_name = "SIZE", default_value = "1GiB", value_parser = proviso::input::parse_size)]
+    pub max_input_size: u64,
+}
+
+/// Formats of `proviso test`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per case, failures as diffs.
+    Human,
+    /// JUnit XML: a suite per test file, a test case per case.
+    Junit,
 }
 
 /// Output formats.

@@ -75,6 +75,10 @@ pub fn man(page: Option<&str>, dir: Option<&std::path::Path>) -> Exit {
 fn sub_page(sub: &clap::Command) -> clap::Command {
     let name: &'static str = match sub.get_name() {
         "check" => "proviso-check",
+        "test" => "proviso-test",
+        "explain" => "proviso-explain",
+        "fmt" => "proviso-fmt",
+        "graph" => "proviso-graph",
         "completions" => "proviso-completions",
         "man" => "proviso-man",
         _ => "proviso-subcommand",

@@ -9,11 +9,14 @@
 
 pub mod alloc;
 mod args;
+mod author;
 mod discover;
 mod editor;
+mod fmt;
 mod generate;
 mod progress;
 mod run;
+mod test;
 
 use std::process::ExitCode;
 

@@ -27,6 +27,10 @@ const DEFAULT_WAIVERS: &str = "proviso-waivers.yaml";
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Test(args) => super::test::test(&args),
+        Command::Explain(args) => super::author::explain(&args),
+        Command::Graph(args) => super::author::graph(&args),
+        Command::Fmt(args) => super::fmt::fmt(&args),
         Command::Completions { shell } => super::generate::completions(shell),
         Command::Man { page, dir } => super::generate::man(page.as_deref(), dir.as_deref()),
         Command::Schema { name } => super::editor::schema(&name),
@@ -72,6 +76,10 @@ struct Run<'a> {
     timings: Timings,
     /// Every clause id of the agreements read, before `--clause` filtered.
     clause_ids: BTreeSet<String>,
+    /// Every party of the agreements read, with where the first agreement
+    /// naming parties names its first, for an unknown `--party`.
+    parties: BTreeSet<String>,
+    parties_at: Option<(proviso::source::SourceRef, proviso::source::Span)>,
     /// Each checked topology's label and node ids, kept only when a
     /// waiver file may need them (its witnesses are checked against them).
     node_ids: Vec<(String, Vec<String>)>,
@@ -94,6 +102,8 @@ fn check(args: &CheckArgs) -> Exit {
         notes: Vec::new(),
         timings: Timings::default(),
         clause_ids: BTreeSet::new(),
+        parties: BTreeSet::new(),
+        parties_at: None,
         node_ids: Vec::new(),
         settings,
     };
@@ -128,6 +138,9 @@ fn check(args: &CheckArgs) -> Exit {
     run.nothing_found(&checked);
     if !args.clauses.is_empty() || !args.skip_clauses.is_empty() {
         run.unknown_clause_ids();
+    }
+    if args.party.is_some() {
+        run.unknown_party();
     }
     run.unused();
     run.gate();
@@ -253,7 +266,7 @@ fn in_ci() -> bool {
 }
 
 /// The top of the git work tree around the working directory.
-fn git_top() -> Option<PathBuf> {
+pub(super) fn git_top() -> Option<PathBuf> {
     let out = std::process::Command::new("git")
         .args(["rev-parse", "--show-toplevel"])
         .stderr(std::process::Stdio::null())
@@ -381,6 +394,35 @@ impl Run<'_> {
         self.errors.extend(errors);
     }
 
+    /// A `--party` that no agreement of the run names in `between` is an
+    /// error: a misspelt party would otherwise judge nothing and pass.
+    fn unknown_party(&mut self) {
+        let Some(party) = &self.args.party else {
+            return;
+        };
+        let all_parsed = self.agreements.values().all(Result::is_ok);
+        if self.parties.contains(party) || !all_parsed || self.agreements.is_empty() {
+            return;
+        }
+        let shown = proviso::escape::display(party);
+        let mut d = Diagnostic::error(format!("no agreement of this run names a party `{shown}`"));
+        if let Some((src, span)) = &self.parties_at {
+            d = d.at(src, span.clone(), "the parties are named here");
+        }
+        let known: Vec<&str> = self.parties.iter().map(String::as_str).collect();
+        let help = if known.is_empty() {
+            "the agreement names no parties; add them to its header, such as `agreement \"Title\" between microsoft, openai`, and `owed by` to its clauses".to_string()
+        } else {
+            proviso::diag::suggest::help_line(party, known.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "the parties are {}",
+                    proviso::diag::suggest::list(&known, 8)
+                )
+            })
+        };
+        self.errors.push(d.help(help));
+    }
+
     /// A directory or glob that held no topology is an error: a named
     /// path is always checked or the run fails.
     fn nothing_found(&mut self, checked: &[bool]) {
@@ -416,6 +458,8 @@ impl Run<'_> {
         let timings = &mut self.timings;
         let (only, skip) = (&self.args.clauses, &self.args.skip_clauses);
         let ids = &mut self.clause_ids;
+        let party = self.args.party.as_deref();
+        let (parties, parties_at) = (&mut self.parties, &mut self.parties_at);
         // An agreement file that cannot be read is shown where the topology
         // names it, when it does.
         let topo = &unit.topology;
@@ -442,6 +486,19 @@ impl Run<'_> {
                         let id = &c.id.node;
                         (only.is_empty() || only.contains(id)) && !skip.contains(id)
                     });
+                    // `--party`: that party's obligations, and every
+                    // permission (a carve-out excuses whoever owes).
+                    if let Some(p) = party {
+                        parties.extend(ag.parties.iter().map(|n| n.node.clone()));
+                        if parties_at.is_none()
+                            && let Some(first) = ag.parties.first()
+                        {
+                            *parties_at = Some((ag.source.clone(), first.span.clone()));
+                        }
+                        ag.clauses.retain(|c| {
+                            c.modal.node.is_permission() || c.obligors.iter().any(|o| o.node == p)
+                        });
+                    }
                     ag
                 });
             timings.add(&ag_path, "agreement", clock.elapsed());
@@ -460,7 +517,10 @@ impl Run<'_> {
             max_witnesses: self.args.max_witnesses,
             label: Some(unit.label.clone()),
         };
-        let checked = proviso::engine::check(agreement, &unit.topology, &options);
+        let mut checked = proviso::engine::check(agreement, &unit.topology, &options);
+        if self.args.explain {
+            explain_verdicts(agreement, &unit.topology, &mut checked.report);
+        }
         for (phase, took) in &checked.timings {
             self.timings.add(&unit.file, phase, *took);
         }
@@ -666,6 +726,24 @@ impl Run<'_> {
     }
 }
 
+/// `--explain`: each verdict's one-line why (see `proviso explain`).
+fn explain_verdicts(agreement: &Agreement, topology: &Topology, report: &mut proviso::Report) {
+    for v in &mut report.verdicts {
+        let Some(clause) = agreement.clauses.iter().find(|c| c.id.node == v.clause) else {
+            continue;
+        };
+        let e = proviso::authoring::explain::explain(
+            agreement,
+            topology,
+            clause,
+            v,
+            &report.topology,
+            &report.as_of,
+        );
+        v.why = Some(e.summary);
+    }
+}
+
 /// Writes text of ours to a stream, escaped for it: see
 /// [`proviso::escape::output`].
 fn emit(stream: &mut impl std::io::Write, text: &str, color: bool) {
@@ -746,8 +824,14 @@ fn write_output(settings: &Settings, doc: &Document, err: &mut String) -> Result
     Ok(())
 }
 
+/// Writes text to stdout, escaped for it (colour only on a terminal).
+pub(super) fn print_stdout(text: &str) {
+    let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    emit(&mut anstream::stdout(), text, color);
+}
+
 /// Prints errors found before anything could be checked; exit 2.
-fn report_errors(errors: &[Diagnostic]) -> Exit {
+pub(super) fn report_errors(errors: &[Diagnostic]) -> Exit {
     let color = anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never;
     emit(
         &mut anstream::stderr(),
@@ -769,7 +853,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Why a topology may not name `rel` (resolved to `named`) as its
 /// agreement, if it may not: it must be relative, stay inside `root` once
 /// `..` and symbolic links are resolved, and be a `.contract` file.
-fn confined(rel: &str, named: &Path, root: &Path) -> Result<(), &'static str> {
+pub(super) fn confined(rel: &str, named: &Path, root: &Path) -> Result<(), &'static str> {
     let rel_path = Path::new(rel);
     if rel_path.is_absolute() || rel.starts_with(['/', '\\']) || rel_path.has_root() {
         return Err("is an absolute path; a topology may only name files inside the repository");

@@ -18,8 +18,11 @@ mod layers;
 mod paths;
 mod quantity;
 mod select;
+mod values;
+pub mod sets;
 mod view;
 mod warnings;
+pub mod why;
 
 use std::time::{Duration, Instant};
 
@@ -359,6 +362,7 @@ fn judge(
         owed_by: clause.obligors.iter().map(|p| p.node.clone()).collect(),
         remedy,
         accepted: false,
+        why: None,
     }
 }
 

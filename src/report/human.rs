@@ -304,6 +304,9 @@ fn render_verdict(v: &ClauseVerdict, p: &Paint, out: &mut String) {
         p.verdict(v)
     );
     let _ = writeln!(out, "  {} {}", p.dim("-->"), v.location);
+    if let Some(why) = &v.why {
+        let _ = writeln!(out, "  {} {}", p.dim("why:"), esc(why));
+    }
     if v.verdict == Verdict::NotInForce {
         return;
     }

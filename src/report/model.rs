@@ -427,6 +427,11 @@ pub struct ClauseVerdict {
     /// unchanged), so the clause does not fail the gate.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub accepted: bool,
+    /// Why, in one line, for `check --explain` (see
+    /// [`crate::authoring::explain::summary`]); shown in the human view
+    /// only, never serialised.
+    #[serde(skip)]
+    pub why: Option<String>,
 }
 
 /// A party's own reading of a clause.

@@ -72,6 +72,7 @@ fn verdict(
         owed_by: Vec::new(),
         remedy: None,
         accepted,
+        why: None,
     }
 }
 

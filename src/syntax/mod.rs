@@ -12,7 +12,7 @@ mod expected;
 mod limits;
 mod lower;
 pub mod meaning;
-mod parser;
+pub(crate) mod parser;
 
 use pest::Parser as _;
 use pest::error::{ErrorVariant, InputLocation};

@@ -1,5 +1,6 @@
 //! proviso's integration tests, in one binary (one link, one run).
 //!
+//! - `authoring`: `proviso test`, `explain`, `graph` and `fmt` through the binary;
 //! - `cli`: the real binary on every fixture, stdout, stderr and exit code
 //!   snapshot together;
 //! - `engine`: each clause form and modal under both readings, through the
@@ -20,6 +21,7 @@
 //! - `lsp`: the language server over JSON-RPC, responses snapshot;
 //! - `schemas`: the committed JSON Schemas, and every fixture against them.
 
+mod authoring;
 mod bad;
 mod cli;
 mod engine;
