@@ -14,7 +14,10 @@ use crate::syntax::ast::{Agreement, Form, SelBase, Selector, ShareTest};
 
 /// Each configured topology's path and the node indices each definition
 /// selects there ([`crate::engine::selections`]).
-pub type Selections = [(String, Vec<(String, Vec<u32>)>)];
+pub type Selections = [Selection];
+
+/// One topology's path and each definition's node indices there.
+pub type Selection = (String, Vec<(String, Vec<u32>)>);
 
 /// The hover text for `o`, if there is something to say.
 pub fn hover(analysis: &Analysis, o: &Occurrence, selections: &Selections) -> Option<String> {

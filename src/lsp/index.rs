@@ -193,3 +193,20 @@ fn selector_refs(sel: &Selector, push: &mut impl FnMut(What, &str, &Span, bool))
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::trim;
+
+    #[test]
+    fn trim_drops_trailing_blanks_and_comments_but_not_a_hash_in_quotes() {
+        let text = "a where x = \"#1\"  # note\n\n# next\n";
+        let span = trim(text, &(0..text.len()));
+        assert_eq!(&text[span], "a where x = \"#1\"");
+        let text = "models where tier = frontier\n";
+        assert_eq!(
+            &text[trim(text, &(0..text.len()))],
+            "models where tier = frontier"
+        );
+    }
+}

@@ -11,7 +11,7 @@
 //! are published at the ranges `proviso check` reports. Definitions,
 //! clause ids and parties resolve to their declaration; a definition can
 //! be renamed; hovers and completions come from [`hover`] and
-//! [`complete`].
+//! [`complete`]; formatting is `proviso fmt`'s own code.
 //!
 //! The client may pass `initializationOptions`: `asOf` (YYYY-MM-DD, the
 //! day the date warnings are judged at; default today) and `topologies`
@@ -56,6 +56,7 @@ pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         rename_provider: Some(OneOf::Right(RenameOptions {
@@ -242,6 +243,21 @@ impl Server {
     }
 
     fn answer(&self, req: &Request) -> Result<Value, (i32, String)> {
+        const METHODS: [&str; 7] = [
+            "textDocument/formatting",
+            "textDocument/documentSymbol",
+            "textDocument/definition",
+            "textDocument/references",
+            "textDocument/rename",
+            "textDocument/hover",
+            "textDocument/completion",
+        ];
+        if !METHODS.contains(&req.method.as_str()) {
+            return Err((
+                METHOD_NOT_FOUND,
+                format!("`{}` is not supported", req.method),
+            ));
+        }
         let uri = req
             .params
             .pointer("/textDocument/uri")
@@ -262,6 +278,21 @@ impl Server {
         };
         let json = |v: Result<Value, serde_json::Error>| v.map_err(|e| (INTERNAL, e.to_string()));
         match req.method.as_str() {
+            "textDocument/formatting" => {
+                // The same code as `proviso fmt`: one edit replacing the whole
+                // text, none when it is already formatted.
+                let source = crate::Source::new(display_path(uri), doc.text.clone());
+                let formatted = crate::authoring::fmt::format(&source).map_err(|e| {
+                    let first = e.0.first().map_or(String::new(), |d| d.message.clone());
+                    (REQUEST_FAILED, format!("not formatted: {first}"))
+                })?;
+                let edits = if formatted == doc.text {
+                    Vec::new()
+                } else {
+                    vec![TextEdit::new(lines.range(&(0..doc.text.len())), formatted)]
+                };
+                json(serde_json::to_value(edits))
+            }
             "textDocument/documentSymbol" => json(serde_json::to_value(symbols(doc, &lines))),
             "textDocument/definition" => {
                 let target = found.and_then(|o| doc.analysis.declaration(o));
@@ -316,7 +347,7 @@ impl Server {
     }
 
     /// What each definition of `uri` selects in each configured topology.
-    fn selections(&self, analysis: &Analysis) -> Vec<(String, Vec<(String, Vec<u32>)>)> {
+    fn selections(&self, analysis: &Analysis) -> Vec<hover::Selection> {
         let Some(ag) = analysis.agreement.as_ref() else {
             return Vec::new();
         };
@@ -474,6 +505,9 @@ fn rename(
         .all(o)
         .map(|x| TextEdit::new(lines.range(&x.span), new.to_string()))
         .collect();
+    // lsp-types keys the edits by its `Uri`, which clippy sees as mutable
+    // (it caches parsed parts); the key is never changed here.
+    #[allow(clippy::mutable_key_type)]
     let mut changes = std::collections::HashMap::new();
     changes.insert(uri.parse().expect("the client's own URI parses"), edits);
     Ok(WorkspaceEdit::new(changes))

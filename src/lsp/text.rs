@@ -61,3 +61,30 @@ impl<'a> Lines<'a> {
         end
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_utf16_units_and_round_trip() {
+        // `é` is one UTF-16 unit and two bytes; `𝄞` is two units and four bytes.
+        let text = "ab\ndéf 𝄞x\n";
+        let lines = Lines::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(lines.position(x), Position::new(1, 6));
+        assert_eq!(lines.offset(Position::new(1, 6)), x);
+        assert_eq!(lines.position(text.find('f').unwrap()), Position::new(1, 2));
+    }
+
+    #[test]
+    fn positions_past_a_line_or_the_text_are_clamped() {
+        let text = "ab\ncd";
+        let lines = Lines::new(text);
+        assert_eq!(lines.offset(Position::new(0, 99)), 2);
+        assert_eq!(lines.offset(Position::new(9, 0)), text.len());
+        assert_eq!(lines.position(99), Position::new(1, 2));
+        // Inside a multi-byte character: its start.
+        assert_eq!(Lines::new("é").position(1), Position::new(0, 0));
+    }
+}

@@ -475,6 +475,44 @@ fn completion_offers_keywords_names_and_the_topologies_attributes() {
 }
 
 #[test]
+fn formatting_is_proviso_fmt_and_a_broken_file_is_left_alone() {
+    let mut client = Client::standard();
+    let text =
+        "define   models as nodes where kind=model\nclause 1 :  models MUST have zone = internal\n";
+    client.open(text);
+    let edits = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let want =
+        proviso::authoring::fmt::format(&proviso::Source::new("deal.contract", text)).unwrap();
+    assert_ne!(want, text);
+    assert_eq!(edits[0]["newText"], want.as_str());
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    // Formatted text needs no edit.
+    client.change(&want);
+    let again = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(again, json!([]));
+    client.change("define a as\n");
+    let r = client.send(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert!(
+        r.response_result
+            .unwrap_err()
+            .message
+            .starts_with("not formatted: expected")
+    );
+}
+
+#[test]
 fn a_request_for_a_document_not_open_is_an_error_not_a_crash() {
     let mut client = Client::standard();
     let r = client.send(
@@ -482,6 +520,12 @@ fn a_request_for_a_document_not_open_is_an_error_not_a_crash() {
         json!({"textDocument": {"uri": "file:///nowhere.contract"}, "position": {"line": 0, "character": 0}}),
     );
     assert!(r.response_result.is_err());
+    let r = client.send("workspace/symbol", json!({"query": "x"}));
+    assert_eq!(
+        r.response_result.unwrap_err().code,
+        -32601,
+        "method not found"
+    );
     // The server goes on answering.
     assert_eq!(client.open("define a as nodes\n"), json!([]));
 }
