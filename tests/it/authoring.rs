@@ -329,3 +329,189 @@ fn graph_errors_are_located() {
     let missing = run(&["graph", "fixtures/topologies/nowhere.yaml"]);
     assert!(missing.starts_with("exit: 2\n"), "{missing}");
 }
+
+// ------------------------------------------------------------ proviso fmt
+
+/// What an agreement means: its tree without spans and without its file.
+/// The tree's equality ignores most spans but not all (`nodes` keeps its
+/// range), so the trees are compared as their debug text with every byte
+/// range masked.
+pub fn meaning(a: &proviso::Agreement) -> String {
+    let text = format!(
+        "{:?}|{:?}|{:?}|{:?}|{:?}|{:?}|{:?}",
+        a.title, a.parties, a.window, a.definitions, a.counts_as, a.directions, a.clauses
+    );
+    mask_ranges(&text)
+}
+
+/// `172..177` becomes `_`.
+fn mask_ranges(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let mut j = i;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > start && b[j..].starts_with(b"..") {
+            let mut k = j + 2;
+            while k < b.len() && b[k].is_ascii_digit() {
+                k += 1;
+            }
+            if k > j + 2 {
+                out.push('_');
+                i = k;
+                continue;
+            }
+        }
+        let c = text[i..].chars().next().unwrap();
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+pub fn same_meaning(a: &proviso::Agreement, b: &proviso::Agreement) -> bool {
+    meaning(a) == meaning(b)
+}
+
+/// Formats `text`, checks that the result means the same and is a fixed
+/// point, and returns it.
+pub fn format_checked(path: &str, text: &str) -> Result<String, String> {
+    let src = proviso::Source::new(path, text);
+    let formatted = proviso::authoring::fmt::format(&src).map_err(|e| e.to_string())?;
+    let before = proviso::parse_agreement(path, text).map_err(|e| e.to_string())?;
+    let after = proviso::parse_agreement(path, &formatted)
+        .map_err(|e| format!("the formatted text does not parse: {e}\n{formatted}"))?;
+    if !same_meaning(&before, &after) {
+        return Err(format!("the meaning changed:\n{text}\n---\n{formatted}"));
+    }
+    let again = proviso::authoring::fmt::format(&proviso::Source::new(path, formatted.as_str()))
+        .map_err(|e| e.to_string())?;
+    if again != formatted {
+        return Err(format!("not idempotent:\n{formatted}\n---\n{again}"));
+    }
+    Ok(formatted)
+}
+
+/// Every agreement of the repository (fixtures, v1, gate, bench) keeps
+/// its meaning and is a fixed point once formatted.
+#[test]
+fn formatting_every_fixture_keeps_its_meaning_and_is_idempotent() {
+    let mut n = 0;
+    insta::glob!("../../fixtures", "**/*.contract", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let rel = super::support::relative(path);
+        // Agreements that are wrong on purpose are not formatted.
+        if proviso::parse_agreement(&rel, &text).is_err() {
+            return;
+        }
+        n += 1;
+        if let Err(e) = format_checked(&rel, &text) {
+            panic!("{rel}: {e}");
+        }
+    });
+    assert!(n >= 8, "only {n} agreements formatted");
+}
+
+/// The layout of each fixture, as `fmt --check` shows it (a diff, exit 1).
+#[test]
+fn fmt_check_prints_a_diff_and_exits_1() {
+    insta::glob!("../../fixtures", "contracts/*.contract", |path| {
+        let rel = super::support::relative(path);
+        let out = run(&["fmt", "--check", &rel]);
+        insta::assert_snapshot!("fmt_check", out);
+    });
+}
+
+/// Comments stay where they were (at the end of their line, or above the
+/// line of the word after them), keywords go lower case, lists read
+/// `a, b and c`, and the formatted file passes `--check`.
+#[test]
+fn fmt_rewrites_a_messy_agreement() {
+    let dir = temp_dir("fmt");
+    let file = dir.join("messy.contract");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let text =
+        std::fs::read_to_string(format!("{root}/fixtures/authoring/messy.contract")).unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let f = file.to_string_lossy().to_string();
+    let out = run(&["fmt", &f]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let formatted = std::fs::read_to_string(&file).unwrap();
+    insta::assert_snapshot!("fmt_messy", formatted);
+    for comment in [
+        "# trailing on x",
+        "# about y",
+        "# after heading",
+        "# inside the body",
+        "# end",
+    ] {
+        assert_eq!(
+            formatted.matches(comment).count(),
+            1,
+            "{comment}:\n{formatted}"
+        );
+    }
+    assert!(
+        formatted.contains("in spirit, session, inference and grpc count as api"),
+        "{formatted}"
+    );
+    assert!(run(&["fmt", "--check", &f]).starts_with("exit: 0\n"));
+    format_checked("messy.contract", &text).unwrap();
+}
+
+#[test]
+fn fmt_refuses_an_agreement_that_does_not_parse() {
+    let out = run(&["fmt", "--check", "fixtures/bad/unknown-references.contract"]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(
+        out.contains("--> fixtures/bad/unknown-references.contract:"),
+        "{out}"
+    );
+    let none = run(&["fmt", "fixtures/topologies"]);
+    assert!(none.starts_with("exit: 2\n"), "{none}");
+    assert!(
+        none.contains("no `.contract` file in `fixtures/topologies`"),
+        "{none}"
+    );
+}
+
+// ------------------------------------------------------------ help, man, completions
+
+/// Each new command has help with examples, its own man page, and a place
+/// in every shell's completions.
+#[test]
+fn each_command_has_help_a_man_page_and_completions() {
+    for cmd in ["test", "explain", "graph", "fmt"] {
+        let help = run(&[cmd, "--help"]);
+        assert!(help.starts_with("exit: 0\n"), "{help}");
+        assert!(help.contains("Examples:\n  proviso "), "{cmd}: {help}");
+        let man = run(&["man", cmd]);
+        assert!(man.starts_with("exit: 0\n"), "{man}");
+        assert!(
+            man.contains(&format!(".TH proviso-{cmd} 1")),
+            "{cmd}: {man}"
+        );
+        assert!(man.contains("Examples:"), "{cmd}: {man}");
+    }
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = run(&["completions", shell]);
+        for flag in ["coverage", "update", "block", "explain"] {
+            assert!(out.contains(flag), "{shell} lacks {flag}");
+        }
+    }
+    let dir = temp_dir("man");
+    let d = dir.to_string_lossy().to_string();
+    assert!(run(&["man", "--dir", &d]).starts_with("exit: 0\n"));
+    for page in [
+        "proviso-test.1",
+        "proviso-explain.1",
+        "proviso-graph.1",
+        "proviso-fmt.1",
+    ] {
+        assert!(dir.join(page).is_file(), "{page}");
+    }
+}
