@@ -137,6 +137,9 @@ pub struct HeldView {
     /// For `route via W`: the waypoints those paths pass.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub waypoints: Vec<String>,
+    /// For `must not route via W`: no path between the sets passes W.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub avoids: bool,
 }
 
 /// Why a clause fails.
@@ -238,6 +241,7 @@ pub fn explain(
                 minimum: h.minimum,
                 capped: h.capped,
                 waypoints: h.waypoints,
+                avoids: h.avoids,
             })
             .collect()
     };
@@ -297,7 +301,18 @@ pub fn summary(e: &Explanation) -> String {
         .or(e.holds_because.first());
     let from = e.sets.iter().find(|s| s.role == "S");
     let to = e.sets.iter().find(|s| s.role == "T");
+    let via = e.sets.iter().find(|s| s.role == "W");
     if let (Some(h), Some(from), Some(to)) = (binding, from, to) {
+        if h.avoids {
+            return format!(
+                "none of the {} edges on paths from {} to {} under {} touches {}",
+                h.path_edges,
+                from.selector,
+                to.selector,
+                label(&h.reading),
+                via.map_or("W", |w| w.selector.as_str())
+            );
+        }
         if h.cut.is_empty() && !h.capped {
             return format!(
                 "no path from {} ({}) to {} ({}) under {}",
@@ -467,23 +482,35 @@ pub fn human(e: &Explanation) -> String {
     if !e.holds_because.is_empty() {
         let _ = writeln!(out, "\nwhy it holds");
         for h in &e.holds_because {
+            if h.avoids {
+                let _ = writeln!(
+                    out,
+                    "  {}: {} edge{} on paths from S to T, none through W",
+                    label(&h.reading),
+                    h.path_edges,
+                    if h.path_edges == 1 { " lies" } else { "s lie" }
+                );
+                continue;
+            }
             if h.cut.is_empty() && !h.capped {
                 let _ = writeln!(out, "  {}: no path between the sets", label(&h.reading));
                 continue;
             }
             let _ = writeln!(
                 out,
-                "  {}: {} edge{} on paths from S to T; every one of them passes {} of them{}:",
+                "  {}: {} edge{} on paths from S to T, and every such path passes {}{}:",
                 label(&h.reading),
                 h.path_edges,
-                if h.path_edges == 1 { "" } else { "s" },
+                if h.path_edges == 1 { " lies" } else { "s lie" },
                 if h.capped {
-                    "more than 100".to_string()
+                    "more than 100 edges".to_string()
+                } else if h.cut.len() == 1 {
+                    "this one".to_string()
                 } else {
-                    h.cut.len().to_string()
+                    format!("one of these {}", h.cut.len())
                 },
                 if h.minimum {
-                    ""
+                    " (no fewer edges would do)"
                 } else {
                     " (at most twice the fewest)"
                 }

@@ -128,7 +128,15 @@ pub fn format(source: &SourceRef) -> Result<String, Errors> {
         }
         let start = item.as_span().start();
         let blank_in_source = prev.is_some_and(|(_, end)| blank_line(&text[end..start]));
-        let kind_changed = prev.is_some_and(|(r, _)| r != rule);
+        // Declarations (`counts as`, `data moves`) are one group.
+        let group = |r: Rule| {
+            if r == Rule::direction {
+                Rule::counts_as
+            } else {
+                r
+            }
+        };
+        let kind_changed = prev.is_some_and(|(r, _)| group(r) != group(rule));
         let mut item_lines = match rule {
             Rule::header => header(item.clone()),
             Rule::definition => vec![simple_line(item.clone(), 0)],
@@ -329,6 +337,14 @@ fn clause(pair: Pair<'_, Rule>) -> Vec<Line> {
         let colon = p.as_rule() == Rule::colon;
         head.pieces.extend(pieces(p));
         in_body = colon;
+    }
+    // `, directly or indirectly` at the end of a body needs no closing comma.
+    if body
+        .pieces
+        .last()
+        .is_some_and(|p| p.text == "," && p.at.is_none())
+    {
+        body.pieces.pop();
     }
     vec![head, body]
 }

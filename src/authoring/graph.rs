@@ -149,7 +149,7 @@ fn edge_label(kind: &str, readings: Option<&Vec<String>>, all: usize, cut: bool)
         let _ = write!(s, " ({})", r.join(", "));
     }
     if cut {
-        s.push_str(" [cut]");
+        s.push_str(" (cut)");
     }
     s
 }

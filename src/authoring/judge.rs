@@ -143,25 +143,25 @@ pub fn judge(
                 actual: v.verdict.as_str().to_string(),
                 detail: why(v),
             });
-        } else if v.verdict == Verdict::Holds && !case.vacuous.iter().any(|c| c.value == v.clause) {
-            if let Some((_, empty)) = actual.empty.iter().find(|(id, _)| *id == v.clause)
-                && !empty.is_empty()
-            {
-                out.push(Mismatch {
-                    at: expected.span.clone(),
-                    what: format!("clause {}", v.clause),
-                    expected: "holds".to_string(),
-                    actual: "holds vacuously".to_string(),
-                    detail: empty
-                        .iter()
-                        .map(|e| format!("its {e} select no node"))
-                        .chain(std::iter::once(format!(
-                            "list it under `vacuous: [\"{}\"]` if the case means it",
-                            v.clause
-                        )))
-                        .collect(),
-                });
-            }
+        } else if v.verdict == Verdict::Holds
+            && !case.vacuous.iter().any(|c| c.value == v.clause)
+            && let Some((_, empty)) = actual.empty.iter().find(|(id, _)| *id == v.clause)
+            && !empty.is_empty()
+        {
+            out.push(Mismatch {
+                at: expected.span.clone(),
+                what: format!("clause {}", v.clause),
+                expected: "holds".to_string(),
+                actual: "holds vacuously".to_string(),
+                detail: empty
+                    .iter()
+                    .map(|e| format!("its {e} select no node"))
+                    .chain(std::iter::once(format!(
+                        "list it under `vacuous: [\"{}\"]` if the case means it",
+                        v.clause
+                    )))
+                    .collect(),
+            });
         }
     }
     for (k, rs) in case.readings.iter().flatten() {

@@ -45,8 +45,11 @@ pub struct CaseResult {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
     /// Agreement path, then per clause id (agreement order): (held, failed).
-    pub agreements: Vec<(String, Vec<(String, bool, bool)>)>,
+    pub agreements: Vec<(String, Vec<ClauseCoverage>)>,
 }
+
+/// A clause id, whether some case saw it hold, whether some saw it fail.
+pub type ClauseCoverage = (String, bool, bool);
 
 /// Passed and failed case counts.
 pub fn counts(results: &[FileResult]) -> (usize, usize) {

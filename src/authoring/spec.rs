@@ -101,6 +101,12 @@ impl Outcome {
     }
 }
 
+/// Per clause id, each reading's expected outcome.
+pub type ReadingExpectations = Vec<(At<String>, Vec<(At<String>, At<Outcome>)>)>;
+
+/// Per clause id, the node ids of each expected witness.
+pub type WitnessExpectations = Vec<(At<String>, Vec<Vec<String>>)>;
+
 /// A case: a topology, a day, and what to expect.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -120,9 +126,9 @@ pub struct Case {
     /// Clause id (or `*`, every clause not listed) to verdict, in file order.
     pub verdicts: Option<Vec<(At<String>, At<Verdict>)>>,
     /// Clause id to reading name to outcome.
-    pub readings: Option<Vec<(At<String>, Vec<(At<String>, At<Outcome>)>)>>,
+    pub readings: Option<ReadingExpectations>,
     /// Clause id to the node ids of each witness of its deciding reading.
-    pub witnesses: Option<Vec<(At<String>, Vec<Vec<String>>)>>,
+    pub witnesses: Option<WitnessExpectations>,
     /// The codes of every warning `proviso check` gives on the topology alone.
     pub warnings: Option<Vec<At<String>>>,
     /// Clauses allowed to hold although a source or target set is empty.

@@ -60,7 +60,7 @@ pub enum Command {
     /// With `--clause`, the clause's sets are coloured (sources blue,
     /// targets green, waypoints yellow), each edge says which readings
     /// follow its kind (dashed: none), the witnesses are red and the
-    /// remedy's edges are marked `[cut]`. Exit status: 0, or 2 on invalid
+    /// remedy's edges are marked `(cut)`. Exit status: 0, or 2 on invalid
     /// input.
     #[command(after_help = "Examples:
   proviso graph fixtures/topologies/frontier-on-aws.yaml | dot -Tsvg > design.svg

@@ -100,10 +100,11 @@ pub struct ReadingKinds {
     pub kinds: Vec<KindStep>,
 }
 
-/// The selector as written in the agreement, whitespace folded.
+/// The selector as written in the agreement, comments dropped and
+/// whitespace folded.
 pub fn selector_text(ag: &Agreement, sel: &Selector) -> String {
-    let text = ag.source.text().get(sel.span.0.clone()).unwrap_or("");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    // The span may run on over a comment after the selector.
+    super::body_text(ag.source.text().get(sel.span.0.clone()).unwrap_or(""))
 }
 
 /// Every definition of the agreement on the topology, in agreement order.

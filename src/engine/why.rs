@@ -38,6 +38,9 @@ pub struct Held {
     pub capped: bool,
     /// For `route via W`: the waypoints on those paths (node ids, file order).
     pub waypoints: Vec<String>,
+    /// For `must not route via W`: the clause holds because no such path
+    /// passes W, so the cut is not asked for (it would not explain it).
+    pub avoids: bool,
 }
 
 /// The isolation question behind a path clause: `S must not have [K]
@@ -147,7 +150,8 @@ pub fn held(ag: &Agreement, topo: &Topology, clause: &Clause) -> Vec<Held> {
         };
         let mask = forms::mask(&question, &r, topo);
         let found = forms::offences(ix, &question, &r, &mask, &ctx);
-        let (cut, minimum, capped) = if found.offences.total == 0 {
+        let avoids = matches!(clause.form, Form::Route { .. }) && clause.modal.node.negated;
+        let (cut, minimum, capped) = if found.offences.total == 0 || avoids {
             (Vec::new(), true, false)
         } else {
             match forms::remedy(ix, &question, &r, &mask, &ctx) {
@@ -182,6 +186,7 @@ pub fn held(ag: &Agreement, topo: &Topology, clause: &Clause) -> Vec<Held> {
             minimum,
             capped,
             waypoints,
+            avoids,
         });
     }
     out
