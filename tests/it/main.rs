@@ -17,6 +17,7 @@
 //! - `security`: every attack of the threat model in docs/security.md,
 //!   each of which must fail safe.
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
+//! - `yaml_fast`: the YAML fast path against the full loader, differentially.
 
 mod bad;
 mod cli;
@@ -32,3 +33,4 @@ mod props;
 mod security;
 mod support;
 mod warnings;
+mod yaml_fast;
