@@ -17,6 +17,7 @@
 //! - `security`: every attack of the threat model in docs/security.md,
 //!   each of which must fail safe.
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
+//! - `parallel`: many files on one thread and on four, the same output.
 //! - `yaml_fast`: the YAML fast path against the full loader, differentially.
 
 mod bad;
@@ -29,6 +30,7 @@ mod gate;
 mod grammar;
 mod hostile;
 mod language;
+mod parallel;
 mod props;
 mod security;
 mod support;
