@@ -23,6 +23,156 @@ use super::progress::Progress;
 /// The name of the waiver file looked for beside each agreement.
 const DEFAULT_WAIVERS: &str = "proviso-waivers.yaml";
 
+/// What reading and loading one file gave: its topologies, and the
+/// errors, notes and timings it adds to the run, merged in file order.
+#[derive(Default)]
+struct Loaded {
+    units: Vec<Unit>,
+    errors: Vec<Diagnostic>,
+    notes: Vec<String>,
+    timings: Timings,
+}
+
+impl Loaded {
+    /// The topologies in one file: none (not a topology, or broken), one,
+    /// or one per `proviso` block of a Markdown doc.
+    fn units(args: &CheckArgs, profile: Option<&sources::Profile>, found: &Found) -> Loaded {
+        let mut out = Loaded::default();
+        let clock = Instant::now();
+        let read = proviso::input::read(&found.path, args.max_input_size);
+        out.timings.add(&found.path, "read", clock.elapsed());
+        let src = match read {
+            Ok(s) => s,
+            Err(e) => {
+                out.errors.extend(e.0);
+                return out;
+            }
+        };
+        let display = src.path().to_string();
+        let lower = display.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") {
+            Loaded::markdown_units(&mut out, found, &src, profile);
+            return out;
+        }
+        let format = args
+            .input_format
+            .forced(&display)
+            .or_else(|| sources::detect(src.text()));
+        if let Some(format) = format.filter(|f| !matches!(f, sources::Format::Proviso(_))) {
+            let clock = Instant::now();
+            let loaded = sources::load(&src, format, profile);
+            out.timings.add(&found.path, "load", clock.elapsed());
+            out.load(loaded, display, &found.path);
+            return out;
+        }
+        let kind = match format {
+            Some(sources::Format::Proviso(kind)) => kind,
+            _ => load::Kind::of_path(&display).unwrap_or(load::Kind::Yaml),
+        };
+        if !found.explicit {
+            match load::classify(src.text(), kind) {
+                load::Class::Topology => {}
+                load::Class::Other(why) => {
+                    out.notes.push(format!(
+                        "skipped `{}`: {why}",
+                        proviso::escape::display(&display)
+                    ));
+                    return out;
+                }
+                load::Class::Unreadable => {
+                    // Whatever it holds, it cannot hide: the loader says
+                    // what is wrong, and the run fails.
+                    out.errors.push(
+                        Diagnostic::error(format!(
+                            "`{}` cannot be parsed, so it may be a topology: a scan does not skip it",
+                            proviso::escape::display(&display)
+                        ))
+                        .help("fix the file, or, if it is not a topology, list it under `exclude` in proviso.toml"),
+                    );
+                }
+            }
+        }
+        let clock = Instant::now();
+        let loaded = load::from_source(&src, kind);
+        out.timings.add(&found.path, "load", clock.elapsed());
+        out.load(loaded, display, &found.path);
+        out
+    }
+
+    fn markdown_units(
+        &mut self,
+        found: &Found,
+        doc: &proviso::SourceRef,
+        profile: Option<&sources::Profile>,
+    ) {
+        let blocks = match markdown::blocks(doc) {
+            Ok(b) => b,
+            Err(e) => {
+                self.errors.extend(e.0);
+                return;
+            }
+        };
+        let shown = proviso::escape::display(doc.path()).into_owned();
+        if blocks.is_empty() && found.explicit {
+            self.errors.push(
+                Diagnostic::error(format!("`{shown}` has no ```yaml proviso block"))
+                    .help("a doc named on the command line must hold a topology: mark its block ```yaml proviso, or name the doc's directory instead"),
+            );
+        } else if blocks.is_empty() {
+            self.notes.push(format!(
+                "skipped `{shown}`: no ```proviso or ```yaml proviso block"
+            ));
+        }
+        for b in blocks {
+            let label = format!("{}#{}", doc.path(), b.index);
+            let loaded = if b.mermaid {
+                sources::load(&b.source, sources::Format::Mermaid, profile)
+            } else {
+                load::yaml(&b.source)
+            };
+            self.load(loaded, label, &found.path);
+        }
+    }
+
+    fn load(&mut self, t: Result<Topology, Errors>, label: String, file: &Path) {
+        match t {
+            Ok(topology) => self.units.push(Unit {
+                label,
+                file: file.to_path_buf(),
+                topology,
+            }),
+            Err(e) => self.errors.extend(e.0),
+        }
+    }
+}
+
+/// The files of a run in groups that are loaded and checked in parallel,
+/// one group after another: at most [`CHUNK_FILES`] files or
+/// [`CHUNK_BYTES`] bytes (at least one file), so a run over many large
+/// topologies never holds them all in memory at once.
+fn chunks(files: &[Found]) -> Vec<&[Found]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        let size = std::fs::metadata(&f.path).map_or(0, |m| m.len());
+        if i > start && (i - start >= CHUNK_FILES || bytes + size > CHUNK_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
+/// Most files loaded at once.
+const CHUNK_FILES: usize = 256;
+/// Most bytes of topology files loaded at once (a file larger than this
+/// is a group of its own).
+const CHUNK_BYTES: u64 = 64 << 20;
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
@@ -129,14 +279,8 @@ fn check(args: &CheckArgs) -> Exit {
         .map(|i| found.failed.contains(&i))
         .collect();
     let progress = Progress::new(&files);
-    for found in &files {
-        progress.phase("loading", &found.path);
-        for unit in run.units(found) {
-            checked[found.origin] = true;
-            progress.phase("checking", &found.path);
-            run.check_unit(unit);
-        }
-        progress.done(&found.path);
+    for chunk in chunks(&files) {
+        run.check_files(chunk, &progress, &mut checked);
     }
     progress.clear();
     run.nothing_found(&checked);
@@ -281,73 +425,6 @@ pub(super) fn git_top() -> Option<PathBuf> {
 }
 
 impl Run<'_> {
-    /// The topologies in one file: none (not a topology, or broken), one,
-    /// or one per `proviso` block of a Markdown doc.
-    fn units(&mut self, found: &Found) -> Vec<Unit> {
-        let clock = Instant::now();
-        let read = proviso::input::read(&found.path, self.args.max_input_size);
-        self.timings.add(&found.path, "read", clock.elapsed());
-        let src = match read {
-            Ok(s) => s,
-            Err(e) => {
-                self.errors.extend(e.0);
-                return Vec::new();
-            }
-        };
-        let display = src.path().to_string();
-        let lower = display.to_ascii_lowercase();
-        if lower.ends_with(".md") || lower.ends_with(".markdown") {
-            return self.markdown_units(found, &src);
-        }
-        let format = self
-            .args
-            .input_format
-            .forced(&display)
-            .or_else(|| sources::detect(src.text()));
-        if let Some(format) = format.filter(|f| !matches!(f, sources::Format::Proviso(_))) {
-            let clock = Instant::now();
-            let loaded = sources::load(&src, format, self.profile.as_ref());
-            self.timings.add(&found.path, "load", clock.elapsed());
-            return self
-                .load(loaded, display, &found.path)
-                .into_iter()
-                .collect();
-        }
-        let kind = match format {
-            Some(sources::Format::Proviso(kind)) => kind,
-            _ => load::Kind::of_path(&display).unwrap_or(load::Kind::Yaml),
-        };
-        if !found.explicit {
-            match load::classify(src.text(), kind) {
-                load::Class::Topology => {}
-                load::Class::Other(why) => {
-                    self.notes.push(format!(
-                        "skipped `{}`: {why}",
-                        proviso::escape::display(&display)
-                    ));
-                    return Vec::new();
-                }
-                load::Class::Unreadable => {
-                    // Whatever it holds, it cannot hide: the loader says
-                    // what is wrong, and the run fails.
-                    self.errors.push(
-                        Diagnostic::error(format!(
-                            "`{}` cannot be parsed, so it may be a topology: a scan does not skip it",
-                            proviso::escape::display(&display)
-                        ))
-                        .help("fix the file, or, if it is not a topology, list it under `exclude` in proviso.toml"),
-                    );
-                }
-            }
-        }
-        let clock = Instant::now();
-        let loaded = load::from_source(&src, kind);
-        self.timings.add(&found.path, "load", clock.elapsed());
-        self.load(loaded, display, &found.path)
-            .into_iter()
-            .collect()
-    }
-
     /// The `--profile` files, merged in order.
     fn load_profiles(&mut self) -> Option<sources::Profile> {
         let mut merged: Option<sources::Profile> = None;
@@ -365,52 +442,6 @@ impl Run<'_> {
             }
         }
         merged
-    }
-
-    fn markdown_units(&mut self, found: &Found, doc: &proviso::SourceRef) -> Vec<Unit> {
-        let blocks = match markdown::blocks(doc) {
-            Ok(b) => b,
-            Err(e) => {
-                self.errors.extend(e.0);
-                return Vec::new();
-            }
-        };
-        let shown = proviso::escape::display(doc.path()).into_owned();
-        if blocks.is_empty() && found.explicit {
-            self.errors.push(
-                Diagnostic::error(format!("`{shown}` has no ```yaml proviso block"))
-                    .help("a doc named on the command line must hold a topology: mark its block ```yaml proviso, or name the doc's directory instead"),
-            );
-        } else if blocks.is_empty() {
-            self.notes.push(format!(
-                "skipped `{shown}`: no ```proviso or ```yaml proviso block"
-            ));
-        }
-        let mut out = Vec::new();
-        for b in blocks {
-            let label = format!("{}#{}", doc.path(), b.index);
-            let loaded = if b.mermaid {
-                sources::load(&b.source, sources::Format::Mermaid, self.profile.as_ref())
-            } else {
-                load::yaml(&b.source)
-            };
-            out.extend(self.load(loaded, label, &found.path));
-        }
-        out
-    }
-
-    fn load(&mut self, t: Result<Topology, Errors>, label: String, file: &Path) -> Option<Unit> {
-        match t {
-            Ok(topology) => Some(Unit {
-                label,
-                file: file.to_path_buf(),
-                topology,
-            }),
-            Err(e) => {
-                self.errors.extend(e.0);
-                None
-            }
-        }
     }
 
     /// A `--clause` or `--skip-clause` id that no agreement of the run has
@@ -488,15 +519,80 @@ impl Run<'_> {
         }
     }
 
-    fn check_unit(&mut self, unit: Unit) {
-        if self.args.load_only {
-            return;
+    /// Loads and checks a group of files in parallel (rayon): loading,
+    /// then, in file order, what must be sequential (merging each file's
+    /// errors and notes, reading each agreement once), then the checks,
+    /// then recording their reports in file order. The output is byte for
+    /// byte that of one file after the other (`RAYON_NUM_THREADS=1`).
+    fn check_files(&mut self, files: &[Found], progress: &Progress, checked: &mut [bool]) {
+        use rayon::prelude::*;
+        let (args, profile) = (self.args, self.profile.as_ref());
+        let loaded: Vec<Loaded> = files
+            .par_iter()
+            .map(|found| {
+                progress.phase("loading", &found.path);
+                Loaded::units(args, profile, found)
+            })
+            .collect();
+        // (unit, its agreement, how many timings preceded its check)
+        let mut jobs = Vec::new();
+        for (found, loaded) in files.iter().zip(loaded) {
+            self.errors.extend(loaded.errors);
+            self.notes.extend(loaded.notes);
+            self.timings.0.extend(loaded.timings.0);
+            for unit in loaded.units {
+                checked[found.origin] = true;
+                if let Some(ag_path) = self.agreement_for(&unit) {
+                    jobs.push((unit, ag_path, self.timings.0.len()));
+                }
+            }
         }
-        let ag_path = match self.agreement_path(&unit) {
+        let (as_of, agreements) = (self.as_of, &self.agreements);
+        let results: Vec<proviso::engine::Checked> = jobs
+            .par_iter()
+            .map(|(unit, ag_path, _)| {
+                progress.phase("checking", &unit.file);
+                let Some(Ok(agreement)) = agreements.get(ag_path) else {
+                    unreachable!("a job's agreement was read")
+                };
+                let options = proviso::engine::Options {
+                    as_of,
+                    max_witnesses: args.max_witnesses,
+                    label: Some(unit.label.clone()),
+                };
+                let mut checked = proviso::engine::check(agreement, &unit.topology, &options);
+                if args.explain {
+                    explain_verdicts(agreement, &unit.topology, &mut checked.report);
+                }
+                checked
+            })
+            .collect();
+        // Each check's timings go where the sequential run put them.
+        let mut earlier = std::mem::take(&mut self.timings.0).into_iter();
+        let mut at = 0;
+        for ((unit, ag_path, before), checked) in jobs.into_iter().zip(results) {
+            self.timings.0.extend(earlier.by_ref().take(before - at));
+            at = before;
+            self.record(unit, ag_path, checked);
+        }
+        self.timings.0.extend(earlier);
+        for found in files {
+            progress.done(&found.path);
+        }
+    }
+
+    /// The agreement that judges `unit`, read and parsed on first use;
+    /// `None` (with the error recorded) when there is none to check with,
+    /// or with `--load-only`.
+    fn agreement_for(&mut self, unit: &Unit) -> Option<PathBuf> {
+        if self.args.load_only {
+            return None;
+        }
+        let ag_path = match self.agreement_path(unit) {
             Ok(p) => p,
             Err(d) => {
                 self.errors.push(d);
-                return;
+                return None;
             }
         };
         let max = self.args.max_input_size;
@@ -549,23 +645,18 @@ impl Run<'_> {
             timings.add(&ag_path, "agreement", clock.elapsed());
             ag
         });
-        let agreement = match agreement {
-            Ok(a) => a,
+        match agreement {
+            Ok(_) => Some(ag_path),
             Err(e) => {
                 // Report an agreement's errors once, however many topologies use it.
                 self.errors.append(&mut e.0);
-                return;
+                None
             }
-        };
-        let options = proviso::engine::Options {
-            as_of: self.as_of,
-            max_witnesses: self.args.max_witnesses,
-            label: Some(unit.label.clone()),
-        };
-        let mut checked = proviso::engine::check(agreement, &unit.topology, &options);
-        if self.args.explain {
-            explain_verdicts(agreement, &unit.topology, &mut checked.report);
         }
+    }
+
+    /// Records one topology's check, in file order.
+    fn record(&mut self, unit: Unit, ag_path: PathBuf, checked: proviso::engine::Checked) {
         for (phase, took) in &checked.timings {
             self.timings.add(&unit.file, phase, *took);
         }

@@ -38,8 +38,26 @@ pub fn utf8(path: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     })
 }
 
-/// Loads a YAML topology from its source.
+/// The deepest nesting the YAML loader reads.
+pub(super) const MAX_DEPTH: usize = 32;
+
+/// Loads a YAML topology from its source: by the fast path on parser
+/// events ([`super::yaml_events`]) when the text is a plain, valid
+/// topology, else by the full serde-saphyr loader ([`yaml_serde`]), whose
+/// diagnostics are the only ones ever shown.
 pub fn yaml(source: &SourceRef) -> Result<Topology, Errors> {
+    if is_blank(source.text()) {
+        return Err(empty(source).into());
+    }
+    if let Some(topology) = super::yaml_events::load(source) {
+        return Ok(topology);
+    }
+    yaml_serde(source)
+}
+
+/// Loads a YAML topology with serde-saphyr, every diagnostic included:
+/// the reference the fast path is tested against.
+pub fn yaml_serde(source: &SourceRef) -> Result<Topology, Errors> {
     if is_blank(source.text()) {
         return Err(empty(source).into());
     }
@@ -50,7 +68,7 @@ pub fn yaml(source: &SourceRef) -> Result<Topology, Errors> {
     budget.max_events = 2 * len + 10_000;
     budget.max_total_scalar_bytes = len + 1024;
     budget.max_documents = 1;
-    budget.max_depth = 32;
+    budget.max_depth = MAX_DEPTH;
     budget.max_aliases = 10_000;
     budget.max_anchors = 10_000;
     options.budget = Some(budget);

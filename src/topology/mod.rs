@@ -9,7 +9,8 @@
 //! witness can name the line that breaks a clause.
 //!
 //! Loading is in [`load`] (Markdown docs are cut into blocks by
-//! [`markdown`] first); the model never reads files itself.
+//! [`markdown`] first; plain YAML takes the fast path in [`yaml_events`]);
+//! the model never reads files itself.
 
 pub mod json;
 pub mod load;
@@ -18,6 +19,7 @@ mod raw;
 pub mod sources;
 #[cfg(test)]
 mod tests;
+pub mod yaml_events;
 
 use rustc_hash::FxHashMap as HashMap;
 

@@ -347,6 +347,44 @@ pub struct Builder {
     keys: Vec<KeySeen>,
 }
 
+/// An edge's span: from the `{` before its first key (flow style and
+/// JSON) or that key, to the end of the last key or `from`/`to`/`kind`
+/// value read (`end`), and the `}` right after it if any. Only the edge's own bytes are looked at: a span
+/// that ran to the end of the line made every edge of a one-line
+/// (minified) document scan the rest of the line, quadratic in all.
+pub(super) fn edge_span(text: &str, first: usize, mut end: usize) -> Span {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    let mut start = first.min(len);
+    // Back up over blanks, a `"` (JSON keys start after it) and blanks
+    // to a `{`; the blanks are this edge's, so each byte is seen once.
+    let blanks = |mut i: usize| {
+        while i > 0 && matches!(bytes[i - 1], b' ' | b'\t') {
+            i -= 1;
+        }
+        i
+    };
+    let mut i = blanks(start);
+    if i > 0 && bytes[i - 1] == b'"' {
+        i = blanks(i - 1);
+    }
+    if i > 0 && bytes[i - 1] == b'{' {
+        start = i - 1;
+        // And forward over a `"`, blanks and the `}` that closes it.
+        let mut j = end.min(len);
+        if bytes.get(j) == Some(&b'"') {
+            j += 1;
+        }
+        while j < len && matches!(bytes[j], b' ' | b'\t') {
+            j += 1;
+        }
+        if bytes.get(j) == Some(&b'}') {
+            end = j + 1;
+        }
+    }
+    start..end.max(start + 1).min(len).max(start)
+}
+
 /// Most unknown node ids given a "did you mean" per file.
 const MAX_SUGGESTIONS: usize = 20;
 
@@ -372,42 +410,8 @@ impl Builder {
         start..end.max(start)
     }
 
-    /// An edge's span: from the `{` before its first key (flow style and
-    /// JSON) or that key, to the end of the last key or `from`/`to`/`kind`
-    /// value read (`end`), and the `}` right after it if any. Only the edge's own bytes are looked at: a span
-    /// that ran to the end of the line made every edge of a one-line
-    /// (minified) document scan the rest of the line, quadratic in all.
-    fn edge_span(&self, first: usize, mut end: usize) -> Span {
-        let bytes = self.topo.source.text().as_bytes();
-        let len = bytes.len();
-        let mut start = first.min(len);
-        // Back up over blanks, a `"` (JSON keys start after it) and blanks
-        // to a `{`; the blanks are this edge's, so each byte is seen once.
-        let blanks = |mut i: usize| {
-            while i > 0 && matches!(bytes[i - 1], b' ' | b'\t') {
-                i -= 1;
-            }
-            i
-        };
-        let mut i = blanks(start);
-        if i > 0 && bytes[i - 1] == b'"' {
-            i = blanks(i - 1);
-        }
-        if i > 0 && bytes[i - 1] == b'{' {
-            start = i - 1;
-            // And forward over a `"`, blanks and the `}` that closes it.
-            let mut j = end.min(len);
-            if bytes.get(j) == Some(&b'"') {
-                j += 1;
-            }
-            while j < len && matches!(bytes[j], b' ' | b'\t') {
-                j += 1;
-            }
-            if bytes.get(j) == Some(&b'}') {
-                end = j + 1;
-            }
-        }
-        start..end.max(start + 1).min(len).max(start)
+    fn edge_span(&self, first: usize, end: usize) -> Span {
+        edge_span(self.topo.source.text(), first, end)
     }
 
     /// Reads one attribute (`name` written at `at`) into `out`: a plain

@@ -22,6 +22,8 @@
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
 //! - `lsp`: the language server over JSON-RPC, responses snapshot;
 //! - `schemas`: the committed JSON Schemas, and every fixture against them.
+//! - `parallel`: many files on one thread and on four, the same output.
+//! - `yaml_fast`: the YAML fast path against the full loader, differentially.
 
 mod authoring;
 mod bad;
@@ -35,9 +37,11 @@ mod grammar;
 mod hostile;
 mod language;
 mod lsp;
+mod parallel;
 mod props;
 mod schemas;
 mod security;
 mod sources;
 mod support;
 mod warnings;
+mod yaml_fast;

@@ -1,0 +1,273 @@
+//! The YAML fast path (`topology::yaml_events`) against the full
+//! serde-saphyr loader, differentially: on every YAML fixture, on
+//! generated topologies in several styles, and on small variations that
+//! each exercise one corner of YAML. Whenever the fast path gives a
+//! topology, the full loader must give the same one (nodes, edges, spans,
+//! strings in the same interning order); whenever the full loader fails,
+//! the fast path must give up; and `load::yaml`, which tries the fast
+//! path first, must give exactly what the full loader gives, diagnostics
+//! included.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use proviso::source::Source;
+use proviso::topology::{Topology, load, yaml_events};
+
+/// Everything a check can see of a topology, in a canonical text.
+fn canonical(t: &Topology) -> String {
+    let mut out = String::new();
+    writeln!(out, "name {:?}\nagreement {:?}", t.name, t.agreement).unwrap();
+    for i in 0..t.strings.len() {
+        writeln!(out, "sym {i} {:?}", t.strings.resolve(i as u32)).unwrap();
+    }
+    for n in &t.nodes {
+        writeln!(out, "node {n:?}").unwrap();
+    }
+    for e in &t.edges {
+        writeln!(out, "edge {e:?}").unwrap();
+    }
+    out
+}
+
+/// Compares both loaders on `text`; whether the fast path took it.
+fn same(text: &str) -> bool {
+    let src = Source::new("t.yaml", text);
+    let full = load::yaml_serde(&src);
+    let fast = yaml_events::load(&src);
+    let took = fast.is_some();
+    match (fast, &full) {
+        (Some(fast), Ok(full)) => assert_eq!(
+            canonical(&fast),
+            canonical(full),
+            "the loaders differ on:\n{text}"
+        ),
+        (Some(_), Err(e)) => {
+            panic!("the fast path accepted what the full loader refuses ({e:?}):\n{text}")
+        }
+        (None, _) => {}
+    }
+    // What callers get: the same result and the same diagnostics.
+    match (load::yaml(&src), full) {
+        (Ok(a), Ok(b)) => assert_eq!(canonical(&a), canonical(&b), "on:\n{text}"),
+        (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "on:\n{text}"),
+        (a, b) => panic!("one loader failed: {:?} / {:?}\n{text}", a.err(), b.err()),
+    }
+    took
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("fixtures dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            yaml_files(&p, out);
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_yaml_fixture_loads_the_same_both_ways() {
+    let mut files = Vec::new();
+    yaml_files(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .as_path(),
+        &mut files,
+    );
+    assert!(files.len() > 30, "found only {} fixtures", files.len());
+    let mut took = 0;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue; // non-UTF-8: refused before either loader runs
+        };
+        if same(&text) {
+            took += 1;
+        }
+    }
+    // The good topologies go the fast way (else this test compares nothing).
+    assert!(
+        took >= 10,
+        "the fast path took only {took} of {} fixtures",
+        files.len()
+    );
+}
+
+/// A generated topology: `n` nodes in a few layers, three edges each, in
+/// block or flow style.
+fn generated(n: usize, flow: bool, seed: u64) -> String {
+    let mut x = seed;
+    let mut rnd = |m: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m as u64) as usize
+    };
+    let clouds = ["azure", "gcp", "onprem"];
+    let mut s =
+        String::from("name: gen\nagreement: fixtures/contracts/azure-openai.contract\nnodes:\n");
+    for i in 0..n {
+        let cloud = clouds[rnd(3)];
+        if flow {
+            writeln!(
+                s,
+                "  n-{i:05}: {{kind: runtime, cloud: {cloud}, port: {}, tags: [a, b{}]}}",
+                400 + i,
+                rnd(4)
+            )
+            .unwrap();
+        } else {
+            writeln!(s, "  n-{i:05}:\n    kind: runtime\n    cloud: {cloud}\n    labels:\n      team: t{}\n    enabled: true", rnd(5)).unwrap();
+        }
+    }
+    s.push_str("edges:\n");
+    for i in 0..n {
+        for _ in 0..3 {
+            let to = rnd(n);
+            if flow {
+                writeln!(s, "  - {{from: n-{i:05}, to: n-{to:05}, kind: api}}").unwrap();
+            } else {
+                writeln!(
+                    s,
+                    "  - from: n-{i:05}\n    to: n-{to:05}\n    kind: Rpc\n    tls: yes"
+                )
+                .unwrap();
+            }
+        }
+    }
+    s
+}
+
+#[test]
+fn generated_topologies_load_the_same_both_ways() {
+    for (n, flow, seed) in [
+        (50, true, 1),
+        (50, false, 2),
+        (300, true, 3),
+        (300, false, 4),
+    ] {
+        assert!(
+            same(&generated(n, flow, seed)),
+            "the fast path refused a plain topology"
+        );
+    }
+}
+
+const BASE: &str = "name: demo
+agreement: a.contract
+nodes:
+  app: {kind: client, zone: external}
+  gw:
+    kind: gateway
+    cloud: azure
+  model: {kind: model, cloud: azure}
+edges:
+  - {from: app, to: gw, kind: api}
+  - from: gw
+    to: model
+    kind: API
+";
+
+/// Variations that the fast path must load exactly as the full loader.
+#[test]
+fn plain_variations_take_the_fast_path_and_agree() {
+    let cases: &[&str] = &[
+        BASE,
+        "nodes: {a: {kind: x}}\n",
+        "nodes:\n  a:\n  b: ~\n  c: null\nedges:\n",
+        "nodes: {a: {}, b: {}}\nedges: []\n",
+        "# heading\nnodes: # the nodes\n  a: {kind: x} # trailing\n# between\nedges: []\n",
+        "---\nnodes: {a: {kind: x}}\n...\n",
+        "nodes:\n  \"quoted id\": {'single': \"dou\\\"ble\"}\n  b: {kind: y}\nedges:\n  - {from: \"quoted id\", to: b, kind: 'api'}\n",
+        "nodes:\n  a: {port: 443, ratio: 1.10, hex: 0x1F, oct: 0o17, big: 123456789012345678901234567890, on: true, y: yes, neg: -3, exp: 1e3}\n",
+        "nodes:\n  a: {tags: [pci, phi, pci], none: [], nums: [1, 2.5, true]}\n",
+        "nodes:\n  a:\n    labels:\n      team: ml\n      owner: {name: ann, email: a@x}\n",
+        "nodes:\n  a:\n    note: |\n      line one\n      line two\n    folded: >\n      one\n      two\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n  - {from: a, to: b, kind: api, tls: true, ports: [80, 443], meta: {via: proxy}}\n",
+        "nodes:\n  é-ünï: {kind: modèle}\n  b: {kind: y}\nedges:\n  - {from: é-ünï, to: b, kind: ÄPI}\n",
+        "nodes:\r\n  a: {kind: x}\r\n  b: {kind: y}\r\nedges:\r\n  - {from: a, to: b, kind: api}\r\n",
+        "\u{feff}nodes:\n  a: {kind: x}\n",
+        "nodes:\n\ta: {kind: x}\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n- from: a\n  to: b\n  kind: api\n",
+        "edges: []\nnodes: {a: {kind: x}}\n",
+        "nodes: {a: {kind: x}, b: {kind: y}}\nedges: [{from: a, to: b, kind: api}, {from: b, to: a, kind: api}]",
+        "nodes:\n  1: {kind: x}\n  true: {kind: y}\n  2.5: {kind: z}\nedges:\n  - {from: 1, to: true, kind: 7}\n",
+        "name: 12\nagreement: \"a b.contract\"\nnodes: {a: {kind: x}}\n",
+        "nodes:\n  a: {kind: x, 'labels.team': ml}\n",
+        "nodes:\n  a: {kind: \"\"}\n",
+        "nodes:\n  a: {kind:   spaced   }\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n  - { from: a , to: b , kind: api }\n",
+        "nodes:\n  .inf: {kind: x}\n  b: {kind: .inf.}\nedges:\n  - {from: .inf, to: b, kind: .nan}\n",
+        "nodes:\n  a: {x: .Inf, y: .NaN, z: -.inf, w: +.INF}\n",
+        "nodes:\n  a: {kind: x}\n  b:\n    kind: y\n    note: two\n      lines\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n  - from: a\n    to:\n      b\n    kind: api\n",
+    ];
+    for case in cases {
+        same(case);
+    }
+    // These are plain enough that the fast path must not give up on them.
+    for case in &cases[..8] {
+        assert!(same(case), "the fast path gave up on:\n{case}");
+    }
+}
+
+/// Variations the fast path must leave to the full loader, whose
+/// diagnostics (or handling of aliases and merge keys) are then what the
+/// caller gets.
+#[test]
+fn unusual_yaml_is_left_to_the_full_loader() {
+    let cases: &[&str] = &[
+        // anchors, aliases, merge keys, tags
+        "nodes:\n  a: &base {kind: x}\n  b: *base\n",
+        "nodes:\n  a: {kind: &k x}\n  b: {kind: *k}\n",
+        "base: &b {cloud: azure}\nnodes:\n  a: {<<: *b, kind: x}\n",
+        "nodes:\n  a: {kind: !!str x}\n",
+        "nodes:\n  a: !custom {kind: x}\n",
+        // duplicates
+        "nodes: {a: {kind: x}}\nnodes: {b: {kind: y}}\n",
+        "nodes:\n  a: {kind: x}\n  a: {kind: y}\n",
+        "nodes:\n  a: {kind: x, kind: y}\n",
+        "nodes:\n  a: {labels: {team: a}, labels.team: b}\n",
+        "nodes: {a: {kind: x}, b: {kind: y}}\nedges: [{from: a, from: b, to: b, kind: api}]\n",
+        // schema errors
+        "nodes: {a: {kind: x}}\nedgez: []\n",
+        "node: {a: {kind: x}}\n",
+        "nodes: {a: {kind: x}}\nedges: [{from: a, to: b, kind: api}]\n",
+        "nodes: {a: {kind: x}}\nedges: [{from: a, kind: api}]\n",
+        "nodes: {a: {kind: x}}\nedges: [{}]\n",
+        "nodes: {a: {kind: x}}\nedges: [a]\n",
+        "nodes: {a: {kind: }}\n",
+        "nodes: {a: {kind: null}}\n",
+        "nodes: {a: {tags: [[x]]}}\n",
+        "nodes: {a: {tags: [{x: 1}]}}\n",
+        "nodes: [a, b]\n",
+        "nodes: {a: x}\n",
+        "nodes: {\"a\\u202e\": {kind: x}}\n",
+        "nodes: {a: {kind: x}}\nedges: {a: b}\n",
+        "nodes:\n",
+        "[1, 2]\n",
+        "nodes: {a: {kind: x}}\n---\nnodes: {b: {kind: y}}\n",
+        // syntax errors
+        "nodes: {a: {kind: x}\n",
+        "nodes:\n  a: {kind: x}\n b: {kind: y}\n",
+        "nodes: {a: {kind: \"x}}\n",
+        // too deep for the fast path
+        "nodes: {a: {l: {l: {l: {l: {l: {l: {l: {l: {l: {l: {l: {l: x}}}}}}}}}}}}}\n",
+    ];
+    for case in cases {
+        assert!(!same(case), "the fast path took:\n{case}");
+    }
+}
+
+#[test]
+fn deep_flow_nesting_is_refused_by_both() {
+    let deep = format!("nodes: {}x{}\n", "[".repeat(300), "]".repeat(300));
+    assert!(!same(&deep));
+    let deep = format!("nodes: {}\n", "{a: ".repeat(300));
+    assert!(!same(&deep));
+}
