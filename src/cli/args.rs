@@ -98,6 +98,21 @@ pub enum Command {
         #[arg(long, value_name = "DIR", conflicts_with = "page")]
         dir: Option<PathBuf>,
     },
+    /// Print the JSON Schema of a file proviso reads or writes.
+    ///
+    /// `topology` (YAML or JSON designs), `waivers` (proviso-waivers.yaml),
+    /// `config` (proviso.toml) or `report` (`--format json`). The same
+    /// schemas are kept in the repository's `schemas/` folder.
+    Schema {
+        /// Which schema.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(proviso::schema::NAMES))]
+        name: String,
+    },
+    /// Run the language server for agreements (`.contract` files) over stdio.
+    ///
+    /// Editors start it themselves; see docs/editors.md for VS Code,
+    /// Neovim and Helix.
+    Lsp,
 }
 
 /// `proviso check`.
@@ -154,6 +169,12 @@ pub struct CheckArgs {
     /// Judge every clause but these (repeatable).
     #[arg(long = "skip-clause", value_name = "ID")]
     pub skip_clauses: Vec<String>,
+
+    /// Judge only the obligations NAME owes (`owed by NAME`), a party of the
+    /// agreement's `between`; clauses that name no obligor are left out, and
+    /// permissions (`may ... notwithstanding`) still excuse what they cover.
+    #[arg(long, value_name = "NAME")]
+    pub party: Option<String>,
 
     /// Also fail (exit 1) on contested clauses, should breaches, warnings
     /// and expired or stale waivers.

@@ -11,6 +11,7 @@ pub mod alloc;
 mod args;
 mod author;
 mod discover;
+mod editor;
 mod fmt;
 mod generate;
 mod progress;

@@ -33,6 +33,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Fmt(args) => super::fmt::fmt(&args),
         Command::Completions { shell } => super::generate::completions(shell),
         Command::Man { page, dir } => super::generate::man(page.as_deref(), dir.as_deref()),
+        Command::Schema { name } => super::editor::schema(&name),
+        Command::Lsp => super::editor::lsp(),
     }
 }
 
@@ -74,6 +76,10 @@ struct Run<'a> {
     timings: Timings,
     /// Every clause id of the agreements read, before `--clause` filtered.
     clause_ids: BTreeSet<String>,
+    /// Every party of the agreements read, with where the first agreement
+    /// naming parties names its first, for an unknown `--party`.
+    parties: BTreeSet<String>,
+    parties_at: Option<(proviso::source::SourceRef, proviso::source::Span)>,
     /// Each checked topology's label and node ids, kept only when a
     /// waiver file may need them (its witnesses are checked against them).
     node_ids: Vec<(String, Vec<String>)>,
@@ -96,6 +102,8 @@ fn check(args: &CheckArgs) -> Exit {
         notes: Vec::new(),
         timings: Timings::default(),
         clause_ids: BTreeSet::new(),
+        parties: BTreeSet::new(),
+        parties_at: None,
         node_ids: Vec::new(),
         settings,
     };
@@ -130,6 +138,9 @@ fn check(args: &CheckArgs) -> Exit {
     run.nothing_found(&checked);
     if !args.clauses.is_empty() || !args.skip_clauses.is_empty() {
         run.unknown_clause_ids();
+    }
+    if args.party.is_some() {
+        run.unknown_party();
     }
     run.unused();
     run.gate();
@@ -383,6 +394,35 @@ impl Run<'_> {
         self.errors.extend(errors);
     }
 
+    /// A `--party` that no agreement of the run names in `between` is an
+    /// error: a misspelt party would otherwise judge nothing and pass.
+    fn unknown_party(&mut self) {
+        let Some(party) = &self.args.party else {
+            return;
+        };
+        let all_parsed = self.agreements.values().all(Result::is_ok);
+        if self.parties.contains(party) || !all_parsed || self.agreements.is_empty() {
+            return;
+        }
+        let shown = proviso::escape::display(party);
+        let mut d = Diagnostic::error(format!("no agreement of this run names a party `{shown}`"));
+        if let Some((src, span)) = &self.parties_at {
+            d = d.at(src, span.clone(), "the parties are named here");
+        }
+        let known: Vec<&str> = self.parties.iter().map(String::as_str).collect();
+        let help = if known.is_empty() {
+            "the agreement names no parties; add them to its header, such as `agreement \"Title\" between microsoft, openai`, and `owed by` to its clauses".to_string()
+        } else {
+            proviso::diag::suggest::help_line(party, known.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "the parties are {}",
+                    proviso::diag::suggest::list(&known, 8)
+                )
+            })
+        };
+        self.errors.push(d.help(help));
+    }
+
     /// A directory or glob that held no topology is an error: a named
     /// path is always checked or the run fails.
     fn nothing_found(&mut self, checked: &[bool]) {
@@ -418,6 +458,8 @@ impl Run<'_> {
         let timings = &mut self.timings;
         let (only, skip) = (&self.args.clauses, &self.args.skip_clauses);
         let ids = &mut self.clause_ids;
+        let party = self.args.party.as_deref();
+        let (parties, parties_at) = (&mut self.parties, &mut self.parties_at);
         // An agreement file that cannot be read is shown where the topology
         // names it, when it does.
         let topo = &unit.topology;
@@ -444,6 +486,19 @@ impl Run<'_> {
                         let id = &c.id.node;
                         (only.is_empty() || only.contains(id)) && !skip.contains(id)
                     });
+                    // `--party`: that party's obligations, and every
+                    // permission (a carve-out excuses whoever owes).
+                    if let Some(p) = party {
+                        parties.extend(ag.parties.iter().map(|n| n.node.clone()));
+                        if parties_at.is_none()
+                            && let Some(first) = ag.parties.first()
+                        {
+                            *parties_at = Some((ag.source.clone(), first.span.clone()));
+                        }
+                        ag.clauses.retain(|c| {
+                            c.modal.node.is_permission() || c.obligors.iter().any(|o| o.node == p)
+                        });
+                    }
                     ag
                 });
             timings.add(&ag_path, "agreement", clock.elapsed());

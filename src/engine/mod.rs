@@ -19,6 +19,7 @@ mod paths;
 mod quantity;
 mod select;
 pub mod sets;
+mod values;
 mod view;
 mod warnings;
 pub mod why;
@@ -41,7 +42,7 @@ use graph::{EdgeMask, Graph};
 use kinds::{Reading as Kinds, ReadingName};
 use select::Definitions;
 pub use select::wildcard;
-pub use warnings::{Absence, Absences, Folded, Unused, fold};
+pub use warnings::{Absence, Absences, Folded, Unused, dates, fold};
 
 /// Witnesses kept per clause and reading unless told otherwise: enough to
 /// act on, and a bound on the report (see [`Options::max_witnesses`]).

@@ -50,6 +50,8 @@ pub enum Unused {
     /// An edge kind (in a clause or a `counts as` declaration) that no
     /// edge has.
     Kind,
+    /// An attribute an edge condition tests that no edge has.
+    EdgeAttribute,
 }
 
 impl Unused {
@@ -60,6 +62,7 @@ impl Unused {
             Unused::Definition => "unused-definition",
             Unused::Attribute => "unknown-attribute",
             Unused::Kind => "unused-kind",
+            Unused::EdgeAttribute => "unknown-edge-attribute",
         }
     }
 
@@ -68,6 +71,7 @@ impl Unused {
             Unused::Definition => format!("definition `{name}` matches no node"),
             Unused::Attribute => format!("no node has attribute `{name}`"),
             Unused::Kind => format!("no edge has kind `{name}`"),
+            Unused::EdgeAttribute => format!("no edge has attribute `{name}`"),
         }
     }
 }
@@ -271,6 +275,13 @@ pub fn collect(
     }
     if specific {
         w.coverage(&mentioned);
+    }
+    let (more, absent) = super::values::collect(ag, topo, label);
+    for (code, d) in more {
+        w.warn(code, d);
+    }
+    for (what, name, help) in absent {
+        w.absent(what, name, help);
     }
     (w.out, w.absences)
 }

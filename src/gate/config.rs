@@ -43,7 +43,7 @@ use crate::source::SourceRef;
 pub const FILE_NAME: &str = "proviso.toml";
 
 /// Which files a directory scan leaves out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Ignore {
     /// Inside a git work tree, the files git lists: every tracked file, and
@@ -112,40 +112,67 @@ pub struct Rule {
     pub paths: GlobSet,
 }
 
-#[derive(Deserialize)]
+/// The gate's configuration file, `proviso.toml` (TOML). Every path is
+/// relative to the directory of this file.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "proviso.toml")]
 struct Raw {
+    /// The repository root, if not this file's directory.
     root: Option<String>,
+    /// The agreement that judges every topology no `[[agreements]]` rule picks.
     agreement: Option<String>,
+    /// Agreements for the topologies whose paths match a rule's globs.
     #[serde(default)]
     agreements: Vec<RawRule>,
+    /// The waiver file.
     waivers: Option<String>,
+    /// An earlier JSON report: only findings not in it fail the gate.
     baseline: Option<String>,
+    /// Also fail on contested clauses, should breaches, warnings and expired or stale waivers.
     #[serde(default)]
     strict: bool,
+    /// What `proviso check` reads when given no path (files, directories or globs).
     #[serde(default)]
     paths: Vec<String>,
+    /// Globs never read by a scan.
     #[serde(default)]
     exclude: Vec<String>,
+    /// Which files a directory scan leaves out.
     #[serde(default)]
     ignore: Ignore,
+    /// The output format (human, json, sarif, junit, github, markdown, verdicts).
+    #[schemars(extend("enum" = ["human", "json", "sarif", "junit", "github", "markdown", "verdicts"]))]
     format: Option<String>,
+    /// A file the report is written to.
     output: Option<String>,
+    /// Warnings expected, so not failing `--strict`.
     warnings: Option<RawWarnings>,
 }
 
-#[derive(Deserialize)]
+/// Warnings the team expects.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawWarnings {
+    /// Warning keys such as `unused-definition:probes`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     acknowledge: Vec<toml::Spanned<String>>,
 }
 
-#[derive(Deserialize)]
+/// An agreement for some of the topologies.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
+    /// The agreement file.
     file: String,
+    /// Globs (relative to the root) of the topologies it judges.
     paths: Vec<String>,
+}
+
+/// The JSON Schema of the configuration file.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(Raw)
 }
 
 /// The keys a configuration may have, for "did you mean".

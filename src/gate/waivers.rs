@@ -87,29 +87,56 @@ pub struct Known {
     pub topologies: Vec<(String, Vec<String>)>,
 }
 
-#[derive(Deserialize)]
+/// A waiver file (`proviso-waivers.yaml`): findings a team has accepted,
+/// for a reason, until a date.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+#[schemars(title = "proviso waivers")]
+pub(crate) struct RawFile {
+    /// The waivers; the first in file order that covers a finding is the one reported for it.
+    #[schemars(with = "Vec<RawWaiver>")]
     waivers: Vec<Spanned<RawWaiver>>,
 }
 
-#[derive(Deserialize)]
+/// One accepted finding.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawWaiver {
+    /// The clause id, as in the agreement (quote ids such as "4.4").
+    #[schemars(with = "String")]
     clause: Spanned<String>,
+    /// A glob over topology paths as reported (`deploy/*.yaml`).
+    #[schemars(with = "String")]
     topology: Spanned<String>,
+    /// One witness path (node ids, in order) or one offending node id;
+    /// leave it out to cover every finding of the clause.
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Witness")]
     witness: Option<Spanned<Option<Witness>>>,
+    /// Why the finding is accepted (not blank).
+    #[schemars(with = "String")]
     reason: Spanned<String>,
+    /// Who approved it (not blank).
+    #[schemars(with = "String")]
     approved_by: Spanned<String>,
+    /// The last day the waiver is in force (YYYY-MM-DD).
+    #[schemars(with = "String", extend("format" = "date"))]
     expires: Spanned<String>,
 }
 
-#[derive(Deserialize)]
+/// A witness: one node, or a path of nodes.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum Witness {
+    /// An offending node of a node clause.
     Node(String),
+    /// A path: the violating edges between consecutive nodes.
     Path(Vec<String>),
+}
+
+/// The JSON Schema of a waiver file.
+pub fn schema() -> schemars::Schema {
+    schemars::schema_for!(RawFile)
 }
 
 /// `Some` whenever the key is written, so `witness: null` is told apart

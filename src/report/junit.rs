@@ -102,8 +102,15 @@ fn case(r: &Report, v: &ClauseVerdict, strict: bool) -> TestCase {
         Some(t) => format!("{} {t}", v.clause),
         None => v.clause.clone(),
     };
+    let excused = excused_text(v);
     let mut tc = match v.verdict {
-        Verdict::Holds => TestCase::new(name, TestCaseStatus::success()),
+        Verdict::Holds => {
+            let mut tc = TestCase::new(name, TestCaseStatus::success());
+            if let Some(text) = &excused {
+                tc.set_system_out(text.clone());
+            }
+            tc
+        }
         Verdict::NotInForce => {
             let mut status = TestCaseStatus::skipped();
             status.set_message(format!("not in force as of {}", r.as_of));
@@ -117,7 +124,7 @@ fn case(r: &Report, v: &ClauseVerdict, strict: bool) -> TestCase {
                 fails,
                 v.verdict.as_str(),
                 &headline(v),
-                witnesses(r, v),
+                witnesses(r, v) + excused.as_deref().unwrap_or(""),
             )
         }
     };
@@ -130,7 +137,44 @@ fn case(r: &Report, v: &ClauseVerdict, strict: bool) -> TestCase {
     if v.accepted {
         tc.add_property(Property::new("accepted", acceptance(r, v)));
     }
+    for x in v
+        .result(v.binding.into())
+        .into_iter()
+        .flat_map(|r| &r.excused)
+    {
+        let n = x.witnesses.len() + x.omitted;
+        tc.add_property(Property::new(
+            "excused",
+            format!("by {}: {n} path{}", x.by, if n == 1 { "" } else { "s" }),
+        ));
+    }
     tc
+}
+
+/// The paths permissions excuse under the binding reading, each with
+/// the permission and its location; `None` when there are none.
+fn excused_text(v: &ClauseVerdict) -> Option<String> {
+    let r = v.result(v.binding.into())?;
+    if r.excused.is_empty() {
+        return None;
+    }
+    let mut text = String::new();
+    for x in &r.excused {
+        let title = x
+            .title
+            .as_ref()
+            .map(|t| format!(" \"{t}\""))
+            .unwrap_or_default();
+        let _ = writeln!(text, "excused by {}{title}:", x.by);
+        for w in &x.witnesses {
+            let _ = writeln!(text, "  {}", super::human::path_text(w));
+            let _ = writeln!(text, "    --> {}", w.location);
+        }
+        if x.omitted > 0 {
+            let _ = writeln!(text, "  … {}", super::human::more_witnesses(x.omitted));
+        }
+    }
+    Some(text)
 }
 
 /// A failure when `fails`, else a passing case whose text is kept as

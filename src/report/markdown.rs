@@ -59,7 +59,12 @@ fn report(r: &Report, out: &mut String) {
     );
     table(r, out);
     for v in &r.verdicts {
-        if matches!(v.verdict, Verdict::Breached | Verdict::Contested) {
+        // A clause that holds only because a permission excuses its paths
+        // gets its section too: the excused paths are part of why.
+        let excused = v
+            .result(v.binding.into())
+            .is_some_and(|r| !r.excused.is_empty());
+        if matches!(v.verdict, Verdict::Breached | Verdict::Contested) || excused {
             clause(r, v, out);
         }
     }
@@ -170,9 +175,14 @@ fn clause(r: &Report, v: &ClauseVerdict, out: &mut String) {
         let _ = writeln!(out, "\n… {}.", more_witnesses(result.omitted));
     }
     if let Some(count) = findings::violating_count(result) {
+        let verb = if count.starts_with("1 ") {
+            "lies"
+        } else {
+            "lie"
+        };
         let _ = writeln!(
             out,
-            "\n{} lie on some violating path (`--format json` lists them).",
+            "\n{} {verb} on some violating path (`--format json` lists them).",
             capitalised(&count)
         );
         for e in result

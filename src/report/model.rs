@@ -5,6 +5,7 @@
 //! topology, so a report can be stored, compared with a later one, or
 //! snapshot-tested by a library user.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::source::Location;
@@ -16,7 +17,7 @@ use crate::source::Location;
 pub const FORMAT_VERSION: u32 = 2;
 
 /// The whole output of one run: a report per topology.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Document {
     /// The report format's version ([`FORMAT_VERSION`] when written by
     /// this proviso; 1 when read from a document without it).
@@ -82,7 +83,7 @@ impl Document {
 }
 
 /// A waiver that did not waive anything this run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WaiverStatus {
     /// `expired` (past its expiry date, so it waives nothing) or `stale`
     /// (matched no finding).
@@ -101,7 +102,7 @@ pub struct WaiverStatus {
 }
 
 /// Why a waiver waived nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum WaiverState {
     /// Past its expiry date.
@@ -111,7 +112,7 @@ pub enum WaiverState {
 }
 
 /// A waiver that covers a witness.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WaiverNote {
     /// Why the finding is accepted.
     pub reason: String,
@@ -124,7 +125,7 @@ pub struct WaiverNote {
 }
 
 /// How a finding compares with the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum BaselineState {
     /// Not in the baseline: fails the gate.
@@ -136,7 +137,9 @@ pub enum BaselineState {
 /// A finding's identity: stable when nodes move in the file, and
 /// independent of which witness a search happens to pick. A path clause's
 /// findings are its violating edges, a node clause's its offending nodes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct FindingKey {
     /// The topology file (or `doc.md#N` block), as reported.
     pub topology: String,
@@ -167,7 +170,9 @@ impl FindingKey {
 
 /// An edge by its ends and kind (two edges with the same three are one
 /// finding).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 pub struct EdgeKey {
     /// Caller.
     pub from: String,
@@ -178,7 +183,7 @@ pub struct EdgeKey {
 }
 
 /// The comparison of this run with a baseline report.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BaselineSummary {
     /// The baseline file.
     pub file: String,
@@ -195,7 +200,7 @@ pub struct BaselineSummary {
 }
 
 /// The verdicts of one agreement on one topology.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
     /// The topology file.
     pub topology: String,
@@ -221,7 +226,7 @@ pub struct Report {
 }
 
 /// Counts of verdicts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     /// Clauses that hold.
     pub holds: usize,
@@ -234,7 +239,7 @@ pub struct Summary {
 }
 
 /// The verdict on one clause.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Both readings hold.
@@ -260,7 +265,7 @@ impl Verdict {
 }
 
 /// The letter or the spirit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Reading {
     /// Edge kinds as labelled.
@@ -370,7 +375,7 @@ impl ClauseVerdict {
 }
 
 /// How a breach counts: must/shall breaches are errors, should breaches warnings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// must, shall.
@@ -380,7 +385,7 @@ pub enum Level {
 }
 
 /// One clause's verdict with both readings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClauseVerdict {
     /// The clause id, such as `4.2`.
     pub clause: String,
@@ -430,7 +435,7 @@ pub struct ClauseVerdict {
 }
 
 /// A party's own reading of a clause.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PartyReading {
     /// The party (`microsoft`).
     pub party: String,
@@ -440,7 +445,7 @@ pub struct PartyReading {
 }
 
 /// The paths of a clause a permission excuses (`notwithstanding`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Excused {
     /// The permission's clause id.
     pub by: String,
@@ -455,7 +460,7 @@ pub struct Excused {
 }
 
 /// What a quantity clause counted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Measure {
     /// What was found: `3 distinct region values`, `62.5% (50 of 80 gpus)`.
     pub actual: String,
@@ -486,7 +491,7 @@ impl Measure {
 }
 
 /// The edges to remove to restore a breached path clause.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Remedy {
     /// The edges, in file order; empty when `capped`.
     pub remove: Vec<Hop>,
@@ -503,7 +508,7 @@ pub struct Remedy {
 }
 
 /// The outcome of one reading.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReadingResult {
     /// Whether the clause holds under this reading.
     pub holds: bool,
@@ -534,7 +539,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// An edge that lies on some path breaking the clause.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Violation {
     /// Caller.
     pub from: String,
@@ -553,7 +558,7 @@ pub struct Violation {
 }
 
 /// A counterexample: a path (two or more nodes) or a single node.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Witness {
     /// The ordered node ids of the path, or the one offending node.
     pub nodes: Vec<String>,
@@ -570,7 +575,7 @@ pub struct Witness {
 }
 
 /// One edge of a witness path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Hop {
     /// Caller; the callee when [`Hop::against`].
     pub from: String,
@@ -617,7 +622,7 @@ impl Hop {
 }
 
 /// A warning, located where possible.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Warning {
     /// What it is about, as an acknowledgement names it:
     /// `unused-definition:probes`, `uncovered-kind:etl`...

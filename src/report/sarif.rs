@@ -49,7 +49,8 @@ const SRCROOT: &str = "SRCROOT";
 
 fn render_log(doc: &Document) -> String {
     let rules = Rules::collect(doc);
-    let results: Vec<SarifResult> = findings::all(doc).map(|f| result(&f, &rules)).collect();
+    let mut results: Vec<SarifResult> = findings::all(doc).map(|f| result(&f, &rules)).collect();
+    results.extend(findings::excused(doc).map(|x| excused_result(&x, &rules)));
     let driver = ToolComponent::builder()
         .name("proviso")
         .version(env!("CARGO_PKG_VERSION"))
@@ -211,6 +212,62 @@ fn result(f: &Finding<'_>, rules: &Rules) -> SarifResult {
             )
         }))
         .properties(result_properties(f))
+        .build()
+}
+
+/// A path a permission excuses: a result of the clause's rule, suppressed
+/// in source (the agreement's own carve-out accepts it), so viewers list
+/// it as suppressed rather than drop it.
+fn excused_result(x: &findings::ExcusedPath<'_>, rules: &Rules) -> SarifResult {
+    let key = (x.report.agreement.clone(), x.verdict.clause.clone());
+    let (rule_id, rule_index) = rules
+        .index
+        .get(&key)
+        .map(|(id, i)| (id.clone(), i64::try_from(*i).unwrap_or(-1)))
+        .unwrap_or_else(|| (x.verdict.clause.clone(), -1));
+    let level = match x.verdict.level {
+        Level::Error => ResultLevel::Error,
+        Level::Warning => ResultLevel::Warning,
+    };
+    let clause_text = format!("clause {}", findings::clause_label(x.verdict));
+    let title =
+        x.by.title
+            .as_ref()
+            .map(|t| format!(" \"{t}\""))
+            .unwrap_or_default();
+    SarifResult::builder()
+        .rule_id(rule_id)
+        .rule_index(rule_index)
+        .level(level)
+        .message(&sentence(&x.sentence()))
+        .locations(vec![location(&x.witness.location, None, None)])
+        .related_locations(vec![location(
+            &x.verdict.location,
+            Some(1),
+            Some(&clause_text),
+        )])
+        .opt_code_flows(code_flow(x.witness).map(|c| vec![c]))
+        .partial_fingerprints(BTreeMap::from([(
+            "provisoFinding/v1".to_string(),
+            json!([
+                x.report.topology,
+                x.verdict.clause,
+                x.witness.nodes,
+                "excused"
+            ])
+            .to_string(),
+        )]))
+        .suppressions(vec![
+            Suppression::builder()
+                .kind(json!(SupressionKind::InSource.to_string()))
+                .status(json!(SupressionStatus::Accepted.to_string()))
+                .justification(
+                    crate::escape::display(&format!("excused by clause {}{title}", x.by.by))
+                        .into_owned(),
+                )
+                .build(),
+        ])
+        .properties(bag([("excusedBy", json!(x.by.by))]))
         .build()
 }
 

@@ -24,22 +24,38 @@ use parser::{ProvisoParser, Rule};
 
 /// Parses and checks an agreement.
 pub fn parse_agreement(source: &SourceRef) -> Result<ast::Agreement, Errors> {
-    limits::check_nesting(source)?;
-    let mut pairs = ProvisoParser::parse(Rule::agreement, source.text())
-        .map_err(|e| syntax_error(source, e))?;
-    let top = pairs
-        .next()
-        .ok_or_else(|| Diagnostic::error("internal error: the parser returned nothing"))?;
+    match analyse(source) {
+        (Some(agreement), errors) if errors.is_empty() => Ok(agreement),
+        (_, errors) => Err(Errors(errors)),
+    }
+}
+
+/// Parses and checks an agreement, keeping the tree when only lowering or
+/// meaning errors were found (the language server shows symbols and
+/// hovers for a file that still has mistakes). The errors are those
+/// [`parse_agreement`] reports, in the same order; the tree is `None` only
+/// after a syntax error or a nesting limit.
+pub fn analyse(source: &SourceRef) -> (Option<ast::Agreement>, Vec<Diagnostic>) {
+    if let Err(e) = limits::check_nesting(source) {
+        return (None, vec![e]);
+    }
+    let mut pairs = match ProvisoParser::parse(Rule::agreement, source.text()) {
+        Ok(pairs) => pairs,
+        Err(e) => return (None, vec![syntax_error(source, e)]),
+    };
+    let Some(top) = pairs.next() else {
+        let d = Diagnostic::error("internal error: the parser returned nothing");
+        return (None, vec![d]);
+    };
     let mut lowering = lower::Lowering::new(source);
-    let agreement = lowering.lower_agreement(top)?;
+    let agreement = match lowering.lower_agreement(top) {
+        Ok(agreement) => agreement,
+        Err(e) => return (None, vec![e]),
+    };
     let mut errors = lowering.errors;
     errors.extend(meaning::check(&agreement));
-    if errors.is_empty() {
-        Ok(agreement)
-    } else {
-        errors.sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
-        Err(Errors(errors))
-    }
+    errors.sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
+    (Some(agreement), errors)
 }
 
 /// A pest error in the user's words: what was expected, what was found.

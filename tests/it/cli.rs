@@ -263,14 +263,30 @@ fn json_twin(topo: &proviso::Topology) -> String {
         Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_)) => t.to_string(),
         _ => s(t),
     };
+    // A list is one pair per element, its value tagged (`tags: [a, b]`).
     let attrs = |attrs: &[(u32, u32)]| {
-        attrs
-            .iter()
-            .map(|&(k, v)| {
-                let (k, v) = (topo.strings.resolve(k), topo.strings.resolve(v));
-                format!("{}: {}", s(k), value(v))
-            })
-            .collect::<Vec<_>>()
+        use proviso::topology::{EMPTY_LIST, LIST, untag};
+        let mut out: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < attrs.len() {
+            let (k, v) = attrs[i];
+            let key = s(topo.strings.resolve(k));
+            if v == EMPTY_LIST {
+                out.push(format!("{key}: []"));
+                i += 1;
+            } else if v & LIST != 0 {
+                let mut items = Vec::new();
+                while i < attrs.len() && attrs[i].0 == k {
+                    items.push(value(topo.strings.resolve(untag(attrs[i].1))));
+                    i += 1;
+                }
+                out.push(format!("{key}: [{}]", items.join(", ")));
+            } else {
+                out.push(format!("{key}: {}", value(topo.strings.resolve(v))));
+                i += 1;
+            }
+        }
+        out
     };
     let mut out = String::from("{\n");
     if let Some(name) = &topo.name {
@@ -597,4 +613,48 @@ fn strict_passes_on_every_compliant_fixture() {
         compliant.push(path);
     }
     assert!(compliant.len() >= 3, "{compliant:?}");
+}
+
+#[test]
+fn party_judges_only_the_obligations_that_party_owes() {
+    let out = run(&[
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--party",
+        "openai",
+    ]);
+    // 4.2 and 4.7 are owed by openai; 4.1 names no obligor, 4.4 none either.
+    assert!(
+        out.contains("clause 4.2 \"API access to models routes via Azure\""),
+        "{out}"
+    );
+    assert!(out.contains("clause 4.7 "), "{out}");
+    assert!(!out.contains("clause 4.1:"), "{out}");
+    assert!(!out.contains("clause 4.4 "), "{out}");
+    assert!(out.contains("owed by openai"), "{out}");
+}
+
+#[test]
+fn an_unknown_party_is_a_located_error_with_did_you_mean() {
+    let args = [
+        "check",
+        "fixtures/topologies/frontier-on-aws.yaml",
+        "--as-of",
+        AS_OF,
+        "--party",
+        "micrsoft",
+    ];
+    assert_eq!(exit_code(&args), 2);
+    let out = run(&args);
+    assert!(
+        out.contains("no agreement of this run names a party `micrsoft`"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `microsoft`?"), "{out}");
+    assert!(
+        out.contains("fixtures/contracts/azure-openai.contract:"),
+        "{out}"
+    );
 }

@@ -167,3 +167,47 @@ fn sarif_uris_are_relative_to_the_repository_root_never_absolute() {
     assert_eq!(first["uriBaseId"], "SRCROOT");
     assert!(sarif["runs"][0]["originalUriBaseIds"]["SRCROOT"].is_object());
 }
+
+/// A path a permission excuses is a suppressed SARIF result (suppressed
+/// in source: the agreement's own carve-out), and a JUnit property with
+/// the path in system-out, while the clause itself holds.
+#[test]
+fn excused_paths_are_sarif_suppressions_and_junit_properties() {
+    let design = "fixtures/topologies/clinic-cloud.yaml";
+    let sarif = run(&["check", design, "--as-of", AS_OF, "--format", "sarif"]);
+    let json = sarif
+        .split_once("--- stdout\n")
+        .and_then(|(_, r)| r.split_once("--- stderr\n"))
+        .map(|(s, _)| s)
+        .expect("stdout");
+    let log: serde_json::Value = serde_json::from_str(json).expect("SARIF is JSON");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let excused: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(excused.len(), 1, "{json}");
+    let r = excused[0];
+    assert_eq!(r["ruleId"], "2.3");
+    assert_eq!(r["suppressions"][0]["kind"], "inSource");
+    assert_eq!(r["suppressions"][0]["status"], "accepted");
+    assert_eq!(
+        r["suppressions"][0]["justification"],
+        "excused by clause 2.4 \"Audit carve-out\""
+    );
+    assert_eq!(r["properties"]["excusedBy"], "2.4");
+    let junit = run(&["check", design, "--as-of", AS_OF, "--format", "junit"]);
+    let case = junit
+        .split("<testcase ")
+        .find(|c| c.starts_with("name=\"2.3 "))
+        .expect("a case for 2.3");
+    assert!(
+        case.contains("<property name=\"verdict\" value=\"holds\"/>"),
+        "{case}"
+    );
+    assert!(
+        case.contains("<property name=\"excused\" value=\"by 2.4: 1 path\"/>"),
+        "{case}"
+    );
+    assert!(case.contains("auditor --phi--&gt; records-de"), "{case}");
+}

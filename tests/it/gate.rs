@@ -54,6 +54,7 @@ fn a_directory_checks_topologies_and_docs_and_skips_the_rest() {
     note: no edge has kind `inference` in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     note: no edge has kind `telemetry` in `fixtures/gate/repo/docs/arch.md#2` (another topology of this run uses it)
     note: no edge has kind `telemetry` in `fixtures/gate/repo/frontier.yaml` (another topology of this run uses it)
+    note: no edge has attribute `stateful` in `fixtures/gate/repo/frontier.yaml` (another topology of this run uses it)
     ");
     // A hidden directory is no hiding place: its topology is checked.
     assert!(

@@ -18,6 +18,8 @@
 //! - `security`: every attack of the threat model in docs/security.md,
 //!   each of which must fail safe.
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
+//! - `lsp`: the language server over JSON-RPC, responses snapshot;
+//! - `schemas`: the committed JSON Schemas, and every fixture against them.
 
 mod authoring;
 mod bad;
@@ -30,7 +32,9 @@ mod gate;
 mod grammar;
 mod hostile;
 mod language;
+mod lsp;
 mod props;
+mod schemas;
 mod security;
 mod support;
 mod warnings;

@@ -285,3 +285,143 @@ fn a_doc_of_several_blocks_gives_few_warnings_each_naming_its_topology() {
         );
     }
 }
+
+/// An agreement testing edge attributes, numbers and a list.
+const VALUES_AGREEMENT: &str = "\
+define models as nodes where kind = model
+define customers as nodes where zone = external
+define big as nodes where gpus >= 8
+define tagged as nodes where tags = phi
+clause 1: api access where stateful != true from customers to models must route via models
+clause 2: big must have kind = model
+clause 3: tagged must have kind = model
+clause 4: at least 50% of models by gpus must have zone = internal
+";
+
+const VALUES_TOPOLOGY: &str = "\
+nodes:
+  app: {kind: client, zone: external}
+  gpt: {kind: model, zone: internal, gpus: eight, tags: [phi, pci]}
+edges:
+  - {from: app, to: gpt, kind: api, statefull: false}
+";
+
+fn values_check(name: &str, agreement: &str, topology: &str) -> (i32, String) {
+    let dir = tree(name, &[("a.contract", agreement), ("d.yaml", topology)]);
+    check_in(&dir, &["d.yaml"])
+}
+
+#[test]
+fn an_edge_condition_attribute_no_edge_has_is_a_typo_warning_with_did_you_mean() {
+    let (_, out) = values_check(
+        "an_edge_condition_attribute_no_edge_has_",
+        VALUES_AGREEMENT,
+        VALUES_TOPOLOGY,
+    );
+    assert!(
+        out.contains(
+            "warning[unknown-edge-attribute:stateful]: no edge has attribute `stateful` in `d.yaml`"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `statefull`?"), "{out}");
+    assert!(out.contains("a.contract:5:28"), "{out}");
+}
+
+#[test]
+fn an_edge_attribute_absent_from_every_topology_is_a_run_warning() {
+    let topology = VALUES_TOPOLOGY.replace(", statefull: false", "");
+    let (_, out) = values_check(
+        "an_edge_attribute_absent_from_every_topo",
+        VALUES_AGREEMENT,
+        &topology,
+    );
+    assert!(
+        out.contains("warning[unknown-edge-attribute:stateful]: no edge has attribute `stateful` in `d.yaml`, the only topology checked"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_edge_value_near_one_the_edges_have_is_a_typo_warning() {
+    let agreement = VALUES_AGREEMENT.replace("stateful != true", "statefull = flase");
+    let (_, out) = values_check(
+        "an_edge_value_near_one_the_edges_have_is",
+        &agreement,
+        VALUES_TOPOLOGY,
+    );
+    assert!(
+        out.contains(
+            "warning[near-miss-edge:statefull=flase]: no edge has statefull `flase` in `d.yaml`"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `false`?"), "{out}");
+}
+
+#[test]
+fn a_number_test_on_a_value_that_is_not_a_number_is_a_located_warning() {
+    let (_, out) = values_check(
+        "a_number_test_on_a_value_that_is_not_a_n",
+        VALUES_AGREEMENT,
+        VALUES_TOPOLOGY,
+    );
+    assert!(
+        out.contains("warning[not-a-number:node:gpus]: node `gpt` (d.yaml:3:3) has gpus `eight` in `d.yaml`, which is not a number"),
+        "{out}"
+    );
+    // Both places: the test in the agreement and the node in the topology.
+    assert!(out.contains("a.contract:3:27"), "{out}");
+    assert!(out.contains("`gpus >= ...` is false for it"), "{out}");
+}
+
+#[test]
+fn a_weight_that_is_not_a_number_is_a_warning_that_it_counts_as_zero() {
+    let agreement = VALUES_AGREEMENT
+        .replace("define big as nodes where gpus >= 8\n", "")
+        .replace("clause 2: big must have kind = model\n", "");
+    let (_, out) = values_check(
+        "a_weight_that_is_not_a_number_is_a_warni",
+        &agreement,
+        VALUES_TOPOLOGY,
+    );
+    assert!(out.contains("warning[not-a-number:node:gpus]"), "{out}");
+    assert!(
+        out.contains("a share weighed by `gpus` counts the node as 0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn equals_on_a_list_attribute_is_a_warning_suggesting_contains() {
+    let (_, out) = values_check(
+        "equals_on_a_list_attribute_is_a_warning_",
+        VALUES_AGREEMENT,
+        VALUES_TOPOLOGY,
+    );
+    assert!(
+        out.contains("warning[equals-on-list:node:tags]: node `gpt` (d.yaml:3:3) holds `tags` as a list in `d.yaml`"),
+        "{out}"
+    );
+    assert!(out.contains("write `tags contains phi`"), "{out}");
+}
+
+#[test]
+fn numbers_and_scalars_where_they_belong_give_none_of_these_warnings() {
+    let topology = VALUES_TOPOLOGY
+        .replace("gpus: eight, tags: [phi, pci]", "gpus: 8, tags: phi")
+        .replace("statefull", "stateful");
+    let (_, out) = values_check(
+        "numbers_and_scalars_where_they_belong_gi",
+        VALUES_AGREEMENT,
+        &topology,
+    );
+    for code in [
+        "not-a-number",
+        "equals-on-list",
+        "unknown-edge-attribute",
+        "near-miss-edge",
+    ] {
+        assert!(!out.contains(code), "{code}: {out}");
+    }
+}
