@@ -188,6 +188,9 @@ impl Server {
             .params
             .pointer("/textDocument/uri")
             .and_then(Value::as_str)
+            // A URI that does not parse is never stored, so every URI the
+            // server answers with (all of them of open documents) parses.
+            .filter(|u| u.parse::<lsp_types::Uri>().is_ok())
             .map(str::to_string);
         let Some(uri) = uri else { return Vec::new() };
         match n.method.as_str() {
