@@ -42,6 +42,12 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// Whether `s` holds any [`is_unsafe`] character. Printable ASCII (nearly
+/// every id and name) is decided a byte at a time, without decoding.
+pub fn has_unsafe(s: &str) -> bool {
+    !s.bytes().all(|b| (0x20..0x7f).contains(&b)) && s.chars().any(is_unsafe)
+}
+
 /// The characters that change the direction of the text around them.
 pub fn is_bidi(c: char) -> bool {
     matches!(
@@ -53,7 +59,7 @@ pub fn is_bidi(c: char) -> bool {
 /// `s` with every unsafe character written as an escape: `\n`, `\r`,
 /// `\t`, else `\u{hex}`.
 pub fn display(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if !has_unsafe(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

@@ -345,6 +345,8 @@ pub struct Builder {
     suggested: usize,
     /// The attribute names of the map being read.
     keys: Vec<KeySeen>,
+    /// The last edge's `from` node, for [`Topology::node_index_hinted`].
+    last_from: u32,
 }
 
 /// An edge's span: from the `{` before its first key (flow style and
@@ -401,6 +403,7 @@ impl Builder {
             saw_nodes: false,
             suggested: 0,
             keys: Vec::new(),
+            last_from: u32::MAX,
         }
     }
 
@@ -550,6 +553,9 @@ impl Builder {
     /// and no honest design needs one. Values may hold any text; they are
     /// escaped wherever they are shown.
     fn check_name(&mut self, what: &str, name: &str, at: usize) {
+        if !crate::escape::has_unsafe(name) {
+            return;
+        }
         let Some(bad) = name.chars().find(|&c| crate::escape::is_unsafe(c)) else {
             return;
         };
@@ -607,7 +613,12 @@ impl Builder {
     }
 
     fn resolve(&mut self, (id, span): (&str, &Span), role: &str) -> Option<u32> {
-        if let Some(ix) = self.topo.node_index(id) {
+        let found = if role == "from" {
+            self.topo.node_index_hinted(id, &mut self.last_from)
+        } else {
+            self.topo.node_index(id)
+        };
+        if let Some(ix) = found {
             return Some(ix);
         }
         // A suggestion compares the id with every node id: O(V) per
