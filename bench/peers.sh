@@ -2,9 +2,12 @@
 # proviso next to regorus (Rego in Rust) on one waypoint property, on the
 # same JSON topology. Not part of CI: it installs regorus's example CLI
 # from crates.io (`cargo install regorus --example regorus`) into
-# target/peers. Writes the timings and the ratio to target/peers/result.md.
+# target/peers. Times the two alternately, RUNS times each (default 3),
+# and writes the runs, the medians and their ratio to
+# target/peers/result-NODES.md.
 #
 #   NODES=1000000 bench/peers.sh
+#   NODES=100000 RUNS=5 bench/peers.sh
 #
 # The property is clause R1 of fixtures/bench/agreement.contract, letter
 # reading: "api access from callers to models must route via gateways",
@@ -14,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODES=${NODES:-1000000}
+RUNS=${RUNS:-3}
 OUT=target/peers
 mkdir -p "$OUT"
 cargo build --release --quiet --bin proviso --example gen-topology
@@ -60,21 +64,37 @@ define gateways as nodes where kind = gateway
 clause R1: api access from callers to models must route via gateways
 CONTRACT
 
+# One run: "seconds kilobytes".
 time_of() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
-read -r pt pm < <(time_of target/release/proviso check "$topo" --agreement "$OUT/waypoint.contract" --as-of 2026-11-26)
-read -r rt rm < <(time_of "$OUT/bin/regorus" eval -d "$OUT/waypoint.rego" -i "$topo" data.bench.violations)
+# The median of a list of numbers.
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
 # Both must find the same offending models (the bypass edges'), or the
 # timing compares different work.
 found=$("$OUT/bin/regorus" eval -d "$OUT/waypoint.rego" -i "$topo" data.bench.violations | grep -c '"model-' || true)
 echo "regorus found $found offending model(s); proviso:" >&2
 target/release/proviso check "$topo" --agreement "$OUT/waypoint.contract" --as-of 2026-11-26 | grep -E 'witness|-->' | head -4 >&2 || true
+
+# The two tools alternately (proviso, regorus, proviso, ...), RUNS times
+# each, so a change in the machine's load falls on both alike.
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+pts=() pms=() rts=() rms=()
+for i in $(seq "$RUNS"); do
+  read -r t m < <(time_of target/release/proviso check "$topo" --agreement "$OUT/waypoint.contract" --as-of 2026-11-26)
+  pts+=("$t"); pms+=("$m")
+  read -r t m < <(time_of "$OUT/bin/regorus" eval -d "$OUT/waypoint.rego" -i "$topo" data.bench.violations)
+  rts+=("$t"); rms+=("$m")
+  echo "run $i: proviso ${pts[-1]} s, regorus ${rts[-1]} s" >&2
+done
+pt=$(median "${pts[@]}"); pm=$(median "${pms[@]}")
+rt=$(median "${rts[@]}"); rm=$(median "${rms[@]}")
 ratio=$(awk -v a="$rt" -v b="$pt" 'BEGIN {printf "%.1f", a / b}')
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 {
-  echo "| tool | wall | peak RSS |"
-  echo "|------|-----:|---------:|"
-  echo "| proviso | $pt s | $((pm / 1024)) MB |"
-  echo "| regorus | $rt s | $((rm / 1024)) MB |"
+  echo "| tool | median wall | runs | peak RSS |"
+  echo "|------|-----:|:-----|---------:|"
+  echo "| proviso | $pt s | ${pts[*]} | $((pm / 1024)) MB |"
+  echo "| regorus | $rt s | ${rts[*]} | $((rm / 1024)) MB |"
   echo
-  echo "$NODES nodes, JSON, one waypoint clause; regorus / proviso = $ratio; load average $load."
-} | tee "$OUT/result.md"
+  echo "$NODES nodes, JSON, one waypoint clause, $RUNS alternating runs each; regorus / proviso = $ratio (medians); load average $load_start at the start, $load at the end."
+} | tee "$OUT/result-$NODES.md"

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p fuzz/corpus/agreement fuzz/corpus/topology fuzz/corpus/check \
-  fuzz/corpus/markdown fuzz/corpus/waivers fuzz/corpus/baseline
+  fuzz/corpus/markdown fuzz/corpus/waivers fuzz/corpus/baseline fuzz/corpus/yaml_fast
 for f in fixtures/contracts/*.contract fixtures/errors/agreement/*.contract fixtures/bench/*.contract; do
   [ -f "$f" ] || continue
   [ "$(wc -c < "$f")" -le 65536 ] || continue
@@ -15,6 +15,10 @@ for f in $(find fixtures -name '*.yaml' -size -64k) $(find fixtures -name '*.jso
   case "$f" in *.json) prefix='\x01' ;; *) prefix='\x00' ;; esac
   name=$(echo "$f" | tr '/' '_')
   { printf "$prefix"; cat "$f"; } > "fuzz/corpus/topology/$name"
+done
+# yaml_fast: every YAML fixture as it is (no selector byte).
+for f in $(find fixtures -name '*.yaml' -size -64k); do
+  cp "$f" "fuzz/corpus/yaml_fast/$(echo "$f" | tr '/' '_')"
 done
 for t in fixtures/topologies/*.yaml; do
   for c in fixtures/contracts/*.contract; do
