@@ -15,7 +15,8 @@
 //!
 //! Positions must stay cheap on hostile input, such as a 100 MB minified
 //! JSON file that is one line with a million locations to report. Lines
-//! are found by binary search in the line starts; columns never count
+//! are found by binary search in the line starts (found on the first
+//! position asked, so a run that reports none never scans for them); columns never count
 //! from the start of the line: an ASCII text (decided once, lazily) has
 //! column = byte distance, and any other text gets, on the first column
 //! asked, a checkpoint index of how many characters precede every
@@ -39,7 +40,11 @@ pub struct Source {
     text: String,
     /// Lines of the displayed file before the text: 0 for a whole file.
     lines_before: usize,
-    line_starts: Vec<usize>,
+    /// Where each line starts, built on the first position asked: most
+    /// runs over a large generated estate report few or no positions, and
+    /// a load that never asks one should not pay a pass over the text and
+    /// a vector of a word per line.
+    line_starts: OnceLock<Vec<usize>>,
     chars: OnceLock<CharIndex>,
 }
 
@@ -132,18 +137,23 @@ impl Source {
         text: impl Into<String>,
         first_line: usize,
     ) -> SourceRef {
-        let text = text.into();
-        // memchr scans a word at a time; `match_indices` goes through the
-        // generic string searcher, several times slower on a 300 MB file.
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
         Arc::new(Source {
             path: path.into(),
-            text,
+            text: text.into(),
             lines_before: first_line.saturating_sub(1),
-            line_starts,
+            line_starts: OnceLock::new(),
             chars: OnceLock::new(),
+        })
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            // memchr scans a word at a time; `match_indices` goes through
+            // the generic string searcher, several times slower on a 300 MB
+            // file.
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
         })
     }
 
@@ -168,7 +178,7 @@ impl Source {
 
     /// 0-based index into `line_starts` of the line holding `offset`.
     fn line_index(&self, offset: usize) -> usize {
-        self.line_starts
+        self.line_starts()
             .partition_point(|&s| s <= offset)
             .saturating_sub(1)
     }
@@ -178,7 +188,7 @@ impl Source {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.floor_char(offset.min(self.text.len()));
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         let bytes = self.text.as_bytes();
         let chars = self.chars();
         let col = chars.chars_before(bytes, offset) - chars.chars_before(bytes, start) + 1;
@@ -191,7 +201,7 @@ impl Source {
     /// from a parser that disagrees never panics.
     pub fn offset(&self, line: usize, col: usize) -> usize {
         let index = line.saturating_sub(1);
-        let Some(&start) = self.line_starts.get(index) else {
+        let Some(&start) = self.line_starts().get(index) else {
             return self.text.len();
         };
         let end = self.line_end(index);
@@ -204,14 +214,14 @@ impl Source {
     /// Byte range of the line that holds `offset`, without its newline.
     pub fn line_range(&self, offset: usize) -> Span {
         let line = self.line_index(offset.min(self.text.len()));
-        self.line_starts[line]..self.line_end(line)
+        self.line_starts()[line]..self.line_end(line)
     }
 
     /// The end of line `index` (0-based), before its `\n` or `\r\n`.
     fn line_end(&self, index: usize) -> usize {
-        let start = self.line_starts[index];
-        let end = self
-            .line_starts
+        let starts = self.line_starts();
+        let start = starts[index];
+        let end = starts
             .get(index + 1)
             .map_or(self.text.len(), |next| next - 1);
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {

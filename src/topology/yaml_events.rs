@@ -205,8 +205,8 @@ impl<'a> Reader<'a> {
     /// A plain scalar whose text is not exactly what it covers in the file
     /// (one folded over lines) is left to the full loader, which reads a
     /// number or a boolean by its span and text by its value.
-    /// A non-finite float (`.inf`, `-.NaN`) is refused by serde-saphyr's
-    /// default float policy: left to the full loader as well.
+    /// A non-finite float (`.inf`, `-.NaN`, `1e999`) is refused by
+    /// serde-saphyr's default float policy: left to the full loader as well.
     fn attr_text(&self, s: &Scalar<'_>) -> Option<()> {
         if s.style == ScalarStyle::Plain {
             if self.text.get(s.at..s.at + s.written)? != s.text {
@@ -218,6 +218,14 @@ impl<'a> Reader<'a> {
                 if lower == ".inf" || lower == ".nan" {
                     return None;
                 }
+            }
+            // So is a numeral too large for a float (`1e999`), which
+            // serde-saphyr reads as infinity and refuses (found by the
+            // `yaml_fast` fuzz target).
+            if bare.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                && s.text.parse::<f64>().is_ok_and(f64::is_infinite)
+            {
+                return None;
             }
         }
         Some(())

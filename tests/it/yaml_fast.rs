@@ -256,6 +256,11 @@ fn unusual_yaml_is_left_to_the_full_loader() {
         "nodes: {a: {kind: x}\n",
         "nodes:\n  a: {kind: x}\n b: {kind: y}\n",
         "nodes: {a: {kind: \"x}}\n",
+        // non-finite numbers, which serde-saphyr refuses (the second was
+        // found by the `yaml_fast` fuzz target)
+        "nodes: {a: {quota: .inf}}\n",
+        "nodes: {a: {quota: 1e999}}\n",
+        "nodes: {a: {quota: -1234567890123456780e390}}\n",
         // too deep for the fast path
         "nodes: {a: {l: {l: {l: {l: {l: {l: {l: {l: {l: {l: {l: {l: x}}}}}}}}}}}}}\n",
     ];
