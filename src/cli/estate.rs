@@ -24,11 +24,12 @@ pub(super) fn load(
     if !named {
         let lower = src.path().to_ascii_lowercase();
         let yaml = lower.ends_with(".yaml") || lower.ends_with(".yml");
-        if yaml && estate::is_manifest(src.text()) {
+        if let Some(key) = estate::manifest_key(src.text()).filter(|_| yaml) {
             return Some(Err(Diagnostic::error(format!(
                 "`{}` has an `estate:` key, but an estate manifest is named `*.estate.yaml`",
                 proviso::escape::display(src.path())
             ))
+            .at(src, key, "a manifest's key")
             .help("rename it NAME.estate.yaml, so a directory scan knows which files are its parts")
             .into()));
         }

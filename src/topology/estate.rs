@@ -53,10 +53,21 @@ pub fn is_manifest_name(path: &str) -> bool {
 /// Whether a text is an estate manifest: a line `estate:` at the top
 /// level (a native topology has no such key).
 pub fn is_manifest(text: &str) -> bool {
-    text.lines().any(|l| {
-        l.strip_prefix("estate:")
-            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
-    })
+    manifest_key(text).is_some()
+}
+
+/// The span of the top-level `estate:` key, if there is one.
+pub fn manifest_key(text: &str) -> Option<Span> {
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        if l.strip_prefix("estate:")
+            .is_some_and(|r| r.trim_end().is_empty() || r.starts_with([' ', '\t']))
+        {
+            return Some(at..at + "estate".len());
+        }
+        at += l.len();
+    }
+    None
 }
 
 #[derive(Deserialize)]
@@ -602,9 +613,6 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
         if topo.node_index(&rule.to).is_none() && !joins.contains_key(rule.to.as_str()) {
             errors.push(unknown_end(src, &rule.to, rule.to_span.clone(), &topo));
         }
-    }
-    if !errors.is_empty() {
-        return Err(Errors(errors));
     }
     for &(j, pi, ni) in &pending {
         let rule = &manifest.joins[j];

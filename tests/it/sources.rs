@@ -59,12 +59,16 @@ fn the_hybrid_plan_in_every_format() {
 /// Each importer's malformed files: located errors, exit 2, never a panic.
 #[test]
 fn malformed_sources() {
-    insta::glob!("../../fixtures", "sources/errors/*/*", |path| {
-        let path = relative(path);
-        let out = check(&path, "human");
-        assert!(out.starts_with("exit: 2\n"), "{out}");
-        insta::assert_snapshot!("error", out);
-    });
+    insta::glob!(
+        "../../fixtures",
+        "sources/errors/{terraform,structurizr,backstage,mermaid}/*",
+        |path| {
+            let path = relative(path);
+            let out = check(&path, "human");
+            assert!(out.starts_with("exit: 2\n"), "{out}");
+            insta::assert_snapshot!("error", out);
+        }
+    );
 }
 
 #[test]
@@ -285,4 +289,118 @@ fn a_hostile_count_fan_out_is_capped() {
         e.0[0].message
     );
     assert_eq!(e.0[0].location().unwrap().line, 3);
+}
+
+const ESTATE: &str = "fixtures/sources/hybrid.estate.yaml";
+
+/// The estate of a plan, a workspace and a native graph, in every format.
+#[test]
+fn the_hybrid_estate_in_every_format() {
+    for format in ["human", "json", "sarif", "junit", "github", "markdown"] {
+        insta::assert_snapshot!(format!("estate_{format}"), check(ESTATE, format));
+    }
+}
+
+/// A path that starts in the native graph and goes on in the plan: each
+/// hop of the witness names its own file.
+#[test]
+fn an_estate_path_crosses_files_and_each_hop_names_its_file() {
+    let out = check(ESTATE, "json");
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(
+        out.split_once("--- stdout\n")
+            .unwrap()
+            .1
+            .split("\n--- stderr")
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let text = json.to_string();
+    assert!(
+        text.contains("\"fixtures/sources/estate/partners.yaml\""),
+        "{text}"
+    );
+    // Clause 4.2's first witness: partner-app (partners.yaml) through the
+    // plan's API gateway to the SageMaker endpoint.
+    let clause = json["reports"][0]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clause"] == "4.2")
+        .unwrap();
+    let hops = clause["letter"]["witnesses"][0]["hops"].to_string();
+    let files: std::collections::BTreeSet<String> = hops
+        .split("\"file\":\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    assert!(
+        files.contains("fixtures/sources/estate/partners.yaml"),
+        "{files:?}"
+    );
+    assert!(
+        files.contains("fixtures/sources/terraform/hybrid-agent.plan.json"),
+        "{files:?}"
+    );
+}
+
+/// A scan that finds a manifest and its parts judges the parts in the
+/// estate only, and says so.
+#[test]
+fn a_scan_judges_an_estate_part_once() {
+    let out = run(&[
+        "check",
+        ESTATE,
+        "fixtures/sources/estate",
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--verbose",
+    ]);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(
+        out.contains("`fixtures/sources/estate/partners.yaml` is judged as a part of its estate"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("\"topology\": \"fixtures/sources/estate/partners.yaml\""),
+        "{out}"
+    );
+}
+
+/// Each malformed estate: located errors, exit 2.
+#[test]
+fn malformed_estates() {
+    insta::glob!("../../fixtures", "sources/errors/estate/*.yaml", |path| {
+        let path = relative(path);
+        let out = check(&path, "human");
+        assert!(out.starts_with("exit: 2\n"), "{out}");
+        insta::assert_snapshot!("estate_error", out);
+    });
+}
+
+/// `profile` in proviso.toml (relative to it) maps the sources; a
+/// `--profile` given as well comes after it and wins on the same key.
+#[test]
+fn the_gate_configuration_names_profiles() {
+    let plan = "fixtures/sources/terraform/hybrid-agent.plan.json";
+    let config = "fixtures/sources/config/proviso.toml";
+    let out = run(&["check", plan, "--config", config, "--as-of", AS_OF]);
+    assert!(out.contains("--configured-api-->"), "{out}");
+    let out = run(&[
+        "check",
+        plan,
+        "--config",
+        config,
+        "--profile",
+        "fixtures/sources/config/later.yaml",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(out.contains("--later-api-->"), "{out}");
+    assert!(!out.contains("configured-api"), "{out}");
 }
