@@ -404,3 +404,22 @@ fn the_gate_configuration_names_profiles() {
     assert!(out.contains("--later-api-->"), "{out}");
     assert!(!out.contains("configured-api"), "{out}");
 }
+
+/// The Azure OpenAI deployment has no location of its own: it inherits
+/// its account's (`cognitive_account_id`), so clause 7.3 (approved
+/// regions) is breached by the SageMaker endpoint alone.
+#[test]
+fn a_sub_resource_inherits_the_region_of_its_parent() {
+    let out = check("fixtures/sources/terraform/hybrid-agent.plan.json", "human");
+    let clause = out
+        .split("clause 7.3")
+        .nth(1)
+        .and_then(|s| s.split("\nclause ").next())
+        .expect("clause 7.3 is reported");
+    assert!(clause.contains("it fails: 1 witness"), "{clause}");
+    assert!(
+        clause.contains("aws_sagemaker_endpoint.gpt_oss"),
+        "{clause}"
+    );
+    assert!(!clause.contains("azurerm_cognitive_deployment"), "{clause}");
+}
