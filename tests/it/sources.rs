@@ -423,3 +423,50 @@ fn a_sub_resource_inherits_the_region_of_its_parent() {
     );
     assert!(!clause.contains("azurerm_cognitive_deployment"), "{clause}");
 }
+
+/// The other source fixtures in the formats the hybrid plan's test
+/// covers: every fixture is then snapshot-tested in every format.
+#[test]
+fn the_other_fixtures_in_every_format() {
+    insta::glob!(
+        "../../fixtures",
+        "sources/{mermaid,structurizr,backstage}/*",
+        |path| {
+            let path = relative(path);
+            for format in ["sarif", "junit", "github", "markdown"] {
+                insta::assert_snapshot!(format!("source_{format}"), check(&path, format));
+            }
+        }
+    );
+}
+
+/// A part that is a symbolic link out of the manifest's directory is
+/// refused, even though its path looks innocent.
+#[cfg(unix)]
+#[test]
+fn an_estate_part_may_not_be_a_symlink_out_of_its_directory() {
+    let root = super::support::temp_dir("estate-symlink");
+    let outside = root.join("outside.yaml");
+    std::fs::write(&outside, "nodes:\n  a: {kind: app}\n").unwrap();
+    let dir = root.join("estate");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("part.yaml")).unwrap();
+    let manifest = dir.join("x.estate.yaml");
+    std::fs::write(&manifest, "estate: x\nparts:\n  - path: part.yaml\n").unwrap();
+    let out = run(&[
+        "check",
+        manifest.to_str().unwrap(),
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(
+        out.contains(
+            "the part `part.yaml` is a symbolic link that leaves the manifest's directory"
+        ),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
