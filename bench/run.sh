@@ -95,3 +95,9 @@ else
   mkdir -p docs && cat "$OUT/table.md" > "$DOC"
 fi
 cat "$OUT/table.md"
+
+# The importers (a generated Terraform plan and Structurizr workspace):
+# their own table, target/bench/sources.md (SOURCES=0 skips them).
+if [ "${SOURCES:-1}" = 1 ]; then
+  bench/sources.sh
+fi

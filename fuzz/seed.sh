@@ -55,4 +55,16 @@ for d in fuzz/regressions/*/; do
   mkdir -p "fuzz/corpus/$t"
   cp "$d"* "fuzz/corpus/$t/"
 done
+# importers: each source fixture and each malformed one, for its target
+# (the estate target gets the manifests and the profiles).
+mkdir -p fuzz/corpus/terraform fuzz/corpus/structurizr fuzz/corpus/backstage fuzz/corpus/mermaid fuzz/corpus/estate
+for t in terraform structurizr backstage mermaid; do
+  for f in fixtures/sources/$t/* fixtures/sources/errors/$t/*; do
+    [ -f "$f" ] || continue
+    cp "$f" "fuzz/corpus/$t/$(echo "$f" | tr '/' '_')"
+  done
+done
+for f in $(find fixtures/sources -name '*.estate.yaml') fixtures/sources/errors/estate/*.yaml profiles/*.yaml; do
+  cp "$f" "fuzz/corpus/estate/$(echo "$f" | tr '/' '_')"
+done
 echo "corpora: $(ls fuzz/corpus/agreement | wc -l) agreements, $(ls fuzz/corpus/topology | wc -l) topologies, $(ls fuzz/corpus/check | wc -l) checks, $(ls fuzz/corpus/markdown | wc -l) docs, $(ls fuzz/corpus/waivers | wc -l) waiver files, $(ls fuzz/corpus/baseline | wc -l) baselines"

@@ -12,6 +12,7 @@ mod args;
 mod author;
 mod discover;
 mod editor;
+mod estate;
 mod fmt;
 mod generate;
 mod progress;

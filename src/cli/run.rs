@@ -49,6 +49,10 @@ impl Loaded {
             }
         };
         let display = src.path().to_string();
+        if let Some(estate) = super::estate::load(&src, &found.path, args.max_input_size, profile) {
+            out.load(estate, display, &found.path);
+            return out;
+        }
         let lower = display.to_ascii_lowercase();
         if lower.ends_with(".md") || lower.ends_with(".markdown") {
             Loaded::markdown_units(&mut out, found, &src, profile);
@@ -273,10 +277,24 @@ fn check(args: &CheckArgs) -> Exit {
     let found = discover::discover(&run.settings.topologies, &scan);
     run.errors.extend(found.errors);
     run.notes.extend(found.notes);
-    let files = found.files;
+    // Parts of an estate the scan also found are judged in the estate.
+    let claimed = super::estate::claimed(&found.files, args.max_input_size);
+    let mut files = found.files;
+    let mut in_estates = Vec::new();
+    files.retain(|f| {
+        let part = !f.explicit && claimed.contains(&proviso::input::normalize(&f.path));
+        if part {
+            in_estates.push(f.origin);
+            run.notes.push(format!(
+                "`{}` is judged as a part of its estate",
+                proviso::escape::display(&proviso::input::display_path(&f.path))
+            ));
+        }
+        !part
+    });
     // A path that already gave an error needs no second one.
     let mut checked: Vec<bool> = (0..run.settings.topologies.len())
-        .map(|i| found.failed.contains(&i))
+        .map(|i| found.failed.contains(&i) || in_estates.contains(&i))
         .collect();
     let progress = Progress::new(&files);
     for chunk in chunks(&files) {
@@ -428,7 +446,9 @@ impl Run<'_> {
     /// The `--profile` files, merged in order.
     fn load_profiles(&mut self) -> Option<sources::Profile> {
         let mut merged: Option<sources::Profile> = None;
-        for path in &self.args.profile {
+        // proviso.toml's `profile` first, then `--profile` (later wins).
+        let configured = self.settings.config.as_ref().map(|c| c.profiles.clone());
+        for path in configured.iter().flatten().chain(&self.args.profile) {
             match proviso::input::read(path, self.args.max_input_size)
                 .and_then(|src| sources::Profile::parse(&src))
             {

@@ -260,7 +260,11 @@ impl<'a> Checker<'a, '_> {
             escape::display(self.label)
         ))
         .at(&self.ag.source, attr.span.clone(), "read as a number here")
-        .also(&self.topo.source, span, "not a number")
+        .also(
+            self.topo.locate(&span).0,
+            self.topo.locate(&span).1,
+            "not a number",
+        )
         .help(format!(
             "{why}; write the value as a decimal number (`8`, `2.5`)"
         ));
@@ -308,7 +312,7 @@ impl<'a> Checker<'a, '_> {
             escape::display(self.label)
         ))
         .at(&self.ag.source, attr.span.clone(), "compared as a single value")
-        .also(&self.topo.source, span, "a list")
+        .also(self.topo.locate(&span).0, self.topo.locate(&span).1, "a list")
         .help(format!("to test a list's elements, write `{name} contains {value}`"));
         self.warn(format!("equals-on-list:{}:{}", side.noun(), attr.node), d);
     }
@@ -316,7 +320,8 @@ impl<'a> Checker<'a, '_> {
     /// Where an item of the topology is, as `file:line:col` (a warning
     /// carries one location, the agreement's; this names the other).
     fn at(&self, span: &crate::source::Span) -> String {
-        crate::diag::Label::new(&self.topo.source, span.clone(), "")
+        let (src, span) = self.topo.locate(span);
+        crate::diag::Label::new(src, span, "")
             .location()
             .to_string()
     }

@@ -14,6 +14,7 @@
 //! paths = ["eu/**"]
 //!
 //! waivers = "contracts/proviso-waivers.yaml"
+//! profile = ["profiles/aws-ai.yaml", "profiles/azure-ai.yaml"]  # or one string
 //! baseline = "proviso-baseline.json"
 //! strict = true
 //! paths = ["designs", "docs"]          # what `proviso check` reads when given no path
@@ -75,6 +76,9 @@ pub struct Config {
     pub waivers: Option<PathBuf>,
     /// The baseline report.
     pub baseline: Option<PathBuf>,
+    /// The mapping profiles for imported sources (docs/sources.md), in
+    /// order; `--profile` files come after them (and win).
+    pub profiles: Vec<PathBuf>,
     /// `--strict` by default.
     pub strict: bool,
     /// What to check when the command line names nothing.
@@ -129,6 +133,8 @@ struct Raw {
     waivers: Option<String>,
     /// An earlier JSON report: only findings not in it fail the gate.
     baseline: Option<String>,
+    /// Mapping profiles for imported sources (one file or a list), before any `--profile`.
+    profile: Option<RawProfiles>,
     /// Also fail on contested clauses, should breaches, warnings and expired or stale waivers.
     #[serde(default)]
     strict: bool,
@@ -160,6 +166,16 @@ struct RawWarnings {
     acknowledge: Vec<toml::Spanned<String>>,
 }
 
+/// One profile file or several.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+enum RawProfiles {
+    /// One file.
+    One(String),
+    /// Files in order; on the same key a later one wins.
+    Many(Vec<String>),
+}
+
 /// An agreement for some of the topologies.
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -176,12 +192,13 @@ pub fn schema() -> schemars::Schema {
 }
 
 /// The keys a configuration may have, for "did you mean".
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "root",
     "agreement",
     "agreements",
     "waivers",
     "baseline",
+    "profile",
     "strict",
     "paths",
     "exclude",
@@ -226,6 +243,11 @@ pub fn parse(path: &Path, source: &SourceRef) -> Result<Config, Errors> {
         rules,
         waivers: raw.waivers.as_deref().map(at),
         baseline: raw.baseline.as_deref().map(at),
+        profiles: match &raw.profile {
+            None => Vec::new(),
+            Some(RawProfiles::One(p)) => vec![at(p)],
+            Some(RawProfiles::Many(ps)) => ps.iter().map(|p| at(p)).collect(),
+        },
         strict: raw.strict,
         paths: raw.paths.iter().map(|p| at(p)).collect(),
         exclude: glob_set(&raw.exclude, "exclude")?,

@@ -12,6 +12,7 @@
 //! [`markdown`] first; plain YAML takes the fast path in [`yaml_events`]);
 //! the model never reads files itself.
 
+pub mod estate;
 pub mod json;
 pub mod load;
 pub mod markdown;
@@ -225,6 +226,13 @@ pub struct Topology {
     /// cache line instead of two (the table and a separate heap string):
     /// with `Box<str>` keys, lookups were 40% of loading 1M nodes.
     index: HashMap<compact_str::CompactString, u32>,
+    /// The other files of an estate (docs/sources.md), each with the
+    /// offset its spans are shifted by: an estate's spans live in one
+    /// address space, `source` at 0 and each part after the one before, so
+    /// a node or edge keeps its file without a field of its own, and
+    /// [`Topology::locate`] finds it by binary search. Empty for a
+    /// topology of one file.
+    pub files: Vec<(usize, SourceRef)>,
 }
 
 impl Topology {
@@ -238,6 +246,17 @@ impl Topology {
             edges: Vec::new(),
             strings: Interner::default(),
             index: HashMap::default(),
+            files: Vec::new(),
+        }
+    }
+
+    /// The file a span of this topology's nodes or edges is in, and the
+    /// span within that file (see [`Topology::files`]).
+    pub fn locate(&self, span: &Span) -> (&SourceRef, Span) {
+        let at = self.files.partition_point(|(base, _)| *base <= span.start);
+        match at.checked_sub(1).map(|i| &self.files[i]) {
+            Some((base, src)) => (src, span.start - base..span.end.saturating_sub(*base)),
+            None => (&self.source, span.clone()),
         }
     }
 
@@ -351,11 +370,13 @@ impl Topology {
 
     /// Where a node is defined.
     pub fn node_location(&self, ix: u32) -> Location {
-        self.source.location(&self.nodes[ix as usize].span)
+        let (src, span) = self.locate(&self.nodes[ix as usize].span);
+        src.location(&span)
     }
 
     /// Where an edge is defined.
     pub fn edge_location(&self, ix: u32) -> Location {
-        self.source.location(&self.edges[ix as usize].span)
+        let (src, span) = self.locate(&self.edges[ix as usize].span);
+        src.location(&span)
     }
 }

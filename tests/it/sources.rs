@@ -59,12 +59,16 @@ fn the_hybrid_plan_in_every_format() {
 /// Each importer's malformed files: located errors, exit 2, never a panic.
 #[test]
 fn malformed_sources() {
-    insta::glob!("../../fixtures", "sources/errors/*/*", |path| {
-        let path = relative(path);
-        let out = check(&path, "human");
-        assert!(out.starts_with("exit: 2\n"), "{out}");
-        insta::assert_snapshot!("error", out);
-    });
+    insta::glob!(
+        "../../fixtures",
+        "sources/errors/{terraform,structurizr,backstage,mermaid}/*",
+        |path| {
+            let path = relative(path);
+            let out = check(&path, "human");
+            assert!(out.starts_with("exit: 2\n"), "{out}");
+            insta::assert_snapshot!("error", out);
+        }
+    );
 }
 
 #[test]
@@ -285,4 +289,184 @@ fn a_hostile_count_fan_out_is_capped() {
         e.0[0].message
     );
     assert_eq!(e.0[0].location().unwrap().line, 3);
+}
+
+const ESTATE: &str = "fixtures/sources/hybrid.estate.yaml";
+
+/// The estate of a plan, a workspace and a native graph, in every format.
+#[test]
+fn the_hybrid_estate_in_every_format() {
+    for format in ["human", "json", "sarif", "junit", "github", "markdown"] {
+        insta::assert_snapshot!(format!("estate_{format}"), check(ESTATE, format));
+    }
+}
+
+/// A path that starts in the native graph and goes on in the plan: each
+/// hop of the witness names its own file.
+#[test]
+fn an_estate_path_crosses_files_and_each_hop_names_its_file() {
+    let out = check(ESTATE, "json");
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    let json: serde_json::Value = serde_json::from_str(
+        out.split_once("--- stdout\n")
+            .unwrap()
+            .1
+            .split("\n--- stderr")
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let text = json.to_string();
+    assert!(
+        text.contains("\"fixtures/sources/estate/partners.yaml\""),
+        "{text}"
+    );
+    // Clause 4.2's first witness: partner-app (partners.yaml) through the
+    // plan's API gateway to the SageMaker endpoint.
+    let clause = json["reports"][0]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clause"] == "4.2")
+        .unwrap();
+    let hops = clause["letter"]["witnesses"][0]["hops"].to_string();
+    let files: std::collections::BTreeSet<String> = hops
+        .split("\"file\":\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect();
+    assert!(
+        files.contains("fixtures/sources/estate/partners.yaml"),
+        "{files:?}"
+    );
+    assert!(
+        files.contains("fixtures/sources/terraform/hybrid-agent.plan.json"),
+        "{files:?}"
+    );
+}
+
+/// A scan that finds a manifest and its parts judges the parts in the
+/// estate only, and says so.
+#[test]
+fn a_scan_judges_an_estate_part_once() {
+    let out = run(&[
+        "check",
+        ESTATE,
+        "fixtures/sources/estate",
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        "--verbose",
+    ]);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+    assert!(
+        out.contains("`fixtures/sources/estate/partners.yaml` is judged as a part of its estate"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("\"topology\": \"fixtures/sources/estate/partners.yaml\""),
+        "{out}"
+    );
+}
+
+/// Each malformed estate: located errors, exit 2.
+#[test]
+fn malformed_estates() {
+    insta::glob!("../../fixtures", "sources/errors/estate/*.yaml", |path| {
+        let path = relative(path);
+        let out = check(&path, "human");
+        assert!(out.starts_with("exit: 2\n"), "{out}");
+        insta::assert_snapshot!("estate_error", out);
+    });
+}
+
+/// `profile` in proviso.toml (relative to it) maps the sources; a
+/// `--profile` given as well comes after it and wins on the same key.
+#[test]
+fn the_gate_configuration_names_profiles() {
+    let plan = "fixtures/sources/terraform/hybrid-agent.plan.json";
+    let config = "fixtures/sources/config/proviso.toml";
+    let out = run(&["check", plan, "--config", config, "--as-of", AS_OF]);
+    assert!(out.contains("--configured-api-->"), "{out}");
+    let out = run(&[
+        "check",
+        plan,
+        "--config",
+        config,
+        "--profile",
+        "fixtures/sources/config/later.yaml",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(out.contains("--later-api-->"), "{out}");
+    assert!(!out.contains("configured-api"), "{out}");
+}
+
+/// The Azure OpenAI deployment has no location of its own: it inherits
+/// its account's (`cognitive_account_id`), so clause 7.3 (approved
+/// regions) is breached by the SageMaker endpoint alone.
+#[test]
+fn a_sub_resource_inherits_the_region_of_its_parent() {
+    let out = check("fixtures/sources/terraform/hybrid-agent.plan.json", "human");
+    let clause = out
+        .split("clause 7.3")
+        .nth(1)
+        .and_then(|s| s.split("\nclause ").next())
+        .expect("clause 7.3 is reported");
+    assert!(clause.contains("it fails: 1 witness"), "{clause}");
+    assert!(
+        clause.contains("aws_sagemaker_endpoint.gpt_oss"),
+        "{clause}"
+    );
+    assert!(!clause.contains("azurerm_cognitive_deployment"), "{clause}");
+}
+
+/// The other source fixtures in the formats the hybrid plan's test
+/// covers: every fixture is then snapshot-tested in every format.
+#[test]
+fn the_other_fixtures_in_every_format() {
+    insta::glob!(
+        "../../fixtures",
+        "sources/{mermaid,structurizr,backstage}/*",
+        |path| {
+            let path = relative(path);
+            for format in ["sarif", "junit", "github", "markdown"] {
+                insta::assert_snapshot!(format!("source_{format}"), check(&path, format));
+            }
+        }
+    );
+}
+
+/// A part that is a symbolic link out of the manifest's directory is
+/// refused, even though its path looks innocent.
+#[cfg(unix)]
+#[test]
+fn an_estate_part_may_not_be_a_symlink_out_of_its_directory() {
+    let root = super::support::temp_dir("estate-symlink");
+    let outside = root.join("outside.yaml");
+    std::fs::write(&outside, "nodes:\n  a: {kind: app}\n").unwrap();
+    let dir = root.join("estate");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("part.yaml")).unwrap();
+    let manifest = dir.join("x.estate.yaml");
+    std::fs::write(&manifest, "estate: x\nparts:\n  - path: part.yaml\n").unwrap();
+    let out = run(&[
+        "check",
+        manifest.to_str().unwrap(),
+        "--agreement",
+        AGREEMENT,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert!(out.starts_with("exit: 2\n"), "{out}");
+    assert!(
+        out.contains(
+            "the part `part.yaml` is a symbolic link that leaves the manifest's directory"
+        ),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
 }

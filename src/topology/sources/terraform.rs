@@ -127,9 +127,74 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
             }
         }
     }
+    inherit_regions(&mut draft);
     // Mistakes found so far stay in the draft: `finish` adds its own
     // (duplicate addresses) and reports them all together.
     Ok(draft)
+}
+
+/// How many parents a region is looked for through.
+const MAX_REGION_HOPS: usize = 16;
+
+/// A sub-resource without a location of its own (an Azure OpenAI
+/// deployment, a Cosmos DB container) lives where its parent does: a
+/// resource with no `region` takes the `region` of the resource its first
+/// `*_id` reference points at (`cognitive_account_id`), through at most
+/// [`MAX_REGION_HOPS`] such parents, and records that parent as
+/// `region-from`; `cloud` too when it has none. Only own regions are
+/// inherited (read before any is set), so the answer does not depend on
+/// the order of the plan, and the work is linear.
+fn inherit_regions(draft: &mut Draft) {
+    let index: FxHashMap<&str, usize> = draft
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let mut parent: Vec<Option<usize>> = vec![None; draft.nodes.len()];
+    for e in &draft.edges {
+        let attr = e.kind.rsplit('.').next().unwrap_or("");
+        if !attr.ends_with("_id") {
+            continue;
+        }
+        if let (Some(&f), Some(&t)) = (index.get(e.from.as_str()), index.get(e.to.as_str()))
+            && f != t
+            && parent[f].is_none()
+        {
+            parent[f] = Some(t);
+        }
+    }
+    drop(index);
+    let own: Vec<Option<(String, Option<String>)>> = draft
+        .nodes
+        .iter()
+        .map(|n| {
+            n.get("region")
+                .map(|r| (r.to_string(), n.get("cloud").map(str::to_string)))
+        })
+        .collect();
+    for i in 0..draft.nodes.len() {
+        if own[i].is_some() {
+            continue;
+        }
+        let mut at = i;
+        for _ in 0..MAX_REGION_HOPS {
+            let Some(p) = parent[at] else { break };
+            if let Some((region, cloud)) = &own[p] {
+                let from = draft.nodes[p].id.clone();
+                let node = &mut draft.nodes[i];
+                node.set("region", region.clone());
+                node.set("region-from", from);
+                if node.get("cloud").is_none()
+                    && let Some(c) = cloud
+                {
+                    node.set("cloud", c.clone());
+                }
+                break;
+            }
+            at = p;
+        }
+    }
 }
 
 /// `provider_config` entries' constant `region`, by config key.
