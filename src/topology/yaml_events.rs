@@ -84,9 +84,11 @@ impl<'a> Events<'a> {
         options.block_nesting_limit = granit_parser::Options::default()
             .block_nesting_limit
             .max(super::load::MAX_DEPTH + 1);
-        // Comments are skipped here, and asking for none keeps the
-        // parser off its comment-queueing path (a quarter of the parse).
-        options.emit_comments = false;
+        // Comments are skipped here, but asking for them keeps the full
+        // loader's budget on comments buffered in a lookahead: without
+        // them the fast path took a file the full loader refuses ("too
+        // many buffered comments"; found by the `yaml_fast` fuzz target).
+        options.emit_comments = true;
         options.max_buffered_comment_events = budget.max_buffered_comment_events;
         Events {
             parser: Parser::new_from_str_with_options(text, options),

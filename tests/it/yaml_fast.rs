@@ -276,3 +276,21 @@ fn deep_flow_nesting_is_refused_by_both() {
     let deep = format!("nodes: {}\n", "{a: ".repeat(300));
     assert!(!same(&deep));
 }
+
+#[test]
+fn the_fuzzers_findings_load_the_same_both_ways() {
+    // Each file is an input on which the `yaml_fast` fuzz target once
+    // found the loaders disagreeing.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/yaml_fast");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the regressions are kept")
+        .map(|e| e.expect("a directory entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "the regressions are in {}", dir.display());
+    for f in files {
+        let bytes = std::fs::read(&f).expect("readable");
+        let text = String::from_utf8(bytes).expect("the fuzz target feeds UTF-8 only");
+        same(&text);
+    }
+}
