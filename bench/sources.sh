@@ -22,19 +22,8 @@ cargo build --release --quiet --bin proviso --example gen-source
 BIN=target/release/proviso
 GEN=target/release/examples/gen-source
 
-# median wall time and peak RSS of the runs of one command: "seconds kilobytes"
-measure() {
-  local runs=() rss=()
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v "$@" >/dev/null 2>"$OUT/time.txt" || true
-    runs+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.txt")")
-    rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/time.txt")")
-  done
-  local t m
-  t=$(printf '%s\n' "${runs[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  m=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$t $m"
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 rows=()
 for kind in terraform structurizr; do
