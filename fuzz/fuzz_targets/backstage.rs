@@ -1,29 +1,11 @@
-//! Any text through the backstage importer (docs/sources.md), with and
-//! without a mapping profile: it may fail, never panic or hang; a
-//! topology it builds can be checked, and errors rendered.
+//! Any text through the backstage importer (docs/sources.md); the body is
+//! shared with the other importers' targets, in `importer.rs`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use proviso::topology::sources::{self, Format};
+#[path = "importer.rs"]
+mod importer;
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let source = proviso::source::Source::new("fuzz.backstage", text);
-    match sources::load(&source, Format::Backstage, None) {
-        Ok(topology) => {
-            for ix in 0..topology.nodes.len() as u32 {
-                let _ = topology.node_location(ix);
-            }
-            for ix in 0..topology.edges.len() as u32 {
-                let _ = topology.edge_location(ix);
-            }
-        }
-        Err(errors) => {
-            let _ = proviso::diag::render::render(&errors.0, false);
-        }
-    }
-    // Detection reads every text without panicking.
-    let _ = sources::detect(text);
-});
+use libfuzzer_sys::fuzz_target;
+use proviso::topology::sources::Format;
+
+fuzz_target!(|data: &[u8]| importer::run(Format::Backstage, "fuzz.backstage", data));
