@@ -340,12 +340,12 @@ impl Manifest {
         }
         let mut joins = Vec::new();
         for j in &raw.join {
-            let prefer = match j.prefer.as_ref().map(|p| p.value.as_str()) {
+            let prefer = match j.prefer.as_ref() {
                 None => Prefer::Neither,
-                Some("from") => Prefer::From,
-                Some("to") => Prefer::To,
-                Some(other) => {
-                    let p = j.prefer.as_ref().expect("matched Some");
+                Some(p) if p.value == "from" => Prefer::From,
+                Some(p) if p.value == "to" => Prefer::To,
+                Some(p) => {
+                    let other = p.value.as_str();
                     errors.push(
                         Diagnostic::error(format!(
                             "`prefer: {}` is neither `from` nor `to`",
@@ -566,7 +566,8 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
     let mut origin: Vec<(usize, Span)> = Vec::new();
     // The joined-away nodes: (join rule, part, local node index).
     let mut pending: Vec<(usize, usize, u32)> = Vec::new();
-    let mut found_from = vec![false; manifest.joins.len()];
+    // Where each join's `from` was found first: (part, node).
+    let mut found_from: Vec<Option<(usize, u32)>> = vec![None; manifest.joins.len()];
     let mut maps: Vec<Vec<u32>> = Vec::with_capacity(parts.len());
     for (pi, p) in parts.iter().enumerate() {
         let t = &p.topology;
@@ -578,15 +579,14 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
                 format!("{}{}", p.prefix, n.id)
             };
             if let Some(&j) = joins.get(id.as_str()) {
-                if found_from[j] {
-                    let first = pending.iter().find(|(k, _, _)| *k == j).expect("found");
+                if let Some((fpi, fni)) = found_from[j] {
                     errors.push(duplicate(&id, (t, &n.span), {
-                        let fp = &parts[first.1].topology;
-                        (fp, &fp.nodes[first.2 as usize].span)
+                        let fp = &parts[fpi].topology;
+                        (fp, &fp.nodes[fni as usize].span)
                     }));
                     continue;
                 }
-                found_from[j] = true;
+                found_from[j] = Some((pi, ni as u32));
                 pending.push((j, pi, ni as u32));
                 continue;
             }
@@ -607,7 +607,7 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
         maps.push(map);
     }
     for (j, rule) in manifest.joins.iter().enumerate() {
-        if !found_from[j] {
+        if found_from[j].is_none() {
             errors.push(unknown_end(src, &rule.from, rule.from_span.clone(), &topo));
         }
         if topo.node_index(&rule.to).is_none() && !joins.contains_key(rule.to.as_str()) {
