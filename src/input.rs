@@ -224,7 +224,8 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         }
     };
     n.checked_mul(mult)
-        .ok_or_else(|| format!("`{text}` is too large"))
+        .filter(|&size| size <= crate::source::MAX_OFFSET)
+        .ok_or_else(|| format!("`{text}` is too large: proviso reads files smaller than 4GiB"))
 }
 
 #[cfg(test)]

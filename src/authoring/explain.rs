@@ -177,7 +177,7 @@ pub fn explain(
     as_of: &str,
 ) -> Explanation {
     let defs = sets::definitions(ag, topo);
-    let node = |i: &u32| topo.nodes[*i as usize].id.clone();
+    let node = |i: &u32| topo.nodes[*i as usize].id.to_string();
     let set_views = sets::clause_sets(ag, topo, clause)
         .into_iter()
         .map(|s| SetView {

@@ -687,7 +687,12 @@ impl Run<'_> {
                 .join(DEFAULT_WAIVERS)
                 .is_file();
         if waivable {
-            let ids = unit.topology.nodes.iter().map(|n| n.id.clone()).collect();
+            let ids = unit
+                .topology
+                .nodes
+                .iter()
+                .map(|n| n.id.to_string())
+                .collect();
             self.node_ids.push((unit.label.clone(), ids));
         }
         self.absences

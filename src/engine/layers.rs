@@ -235,13 +235,7 @@ fn wanted(ask: &Ask<'_>, l: u32, v: u32, digit: &impl Fn(u32, usize) -> u32) -> 
 /// A product edge: the walked edge's kind and span, between product nodes;
 /// the searches read only the ends and the kind.
 fn derived(e: &Edge, from: u32, to: u32) -> Edge {
-    Edge {
-        from,
-        to,
-        kind: e.kind,
-        attrs: Vec::new(),
-        span: e.span.clone(),
-    }
+    e.between(from, to)
 }
 
 /// Whether two product edges of `es` stand for the same walked edge: then

@@ -460,8 +460,8 @@ fn remedy_of(cut: Cut, topo: &Topology) -> Remedy {
 fn hop(e: u32, topo: &Topology) -> Hop {
     let edge = &topo.edges[e as usize];
     Hop {
-        from: topo.nodes[edge.from as usize].id.clone(),
-        to: topo.nodes[edge.to as usize].id.clone(),
+        from: topo.nodes[edge.from as usize].id.to_string(),
+        to: topo.nodes[edge.to as usize].id.to_string(),
         kind: topo.strings.resolve(edge.kind).to_string(),
         location: topo.edge_location(e),
         against: false,
@@ -500,7 +500,7 @@ pub fn fnv1a(text: &str) -> String {
 fn witness(offence: &Offence, topo: &Topology) -> Witness {
     match offence {
         Offence::Node(n) => Witness {
-            nodes: vec![topo.nodes[*n as usize].id.clone()],
+            nodes: vec![topo.nodes[*n as usize].id.to_string()],
             hops: Vec::new(),
             location: topo.node_location(*n),
             waiver: None,

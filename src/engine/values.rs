@@ -237,17 +237,14 @@ impl<'a> Checker<'a, '_> {
         };
         let found = match side {
             Side::Nodes => self.topo.nodes.iter().find_map(|n| {
-                bad(&mut n.values(a)).map(|v| {
-                    (
-                        format!("node `{}`", escape::display(&n.id)),
-                        v,
-                        n.span.clone(),
-                    )
-                })
+                bad(&mut n.values(a))
+                    .map(|v| (format!("node `{}`", escape::display(&n.id)), v, n.span()))
             }),
-            Side::Edges => self.topo.edges.iter().find_map(|e| {
-                bad(&mut e.values(a)).map(|v| (self.edge_name(e), v, e.span.clone()))
-            }),
+            Side::Edges => self
+                .topo
+                .edges
+                .iter()
+                .find_map(|e| bad(&mut e.values(a)).map(|v| (self.edge_name(e), v, e.span()))),
         };
         let Some((what, value, span)) = found else {
             return;
@@ -290,13 +287,13 @@ impl<'a> Checker<'a, '_> {
                 .nodes
                 .iter()
                 .find(|n| n.is_list(a))
-                .map(|n| (format!("node `{}`", escape::display(&n.id)), n.span.clone())),
+                .map(|n| (format!("node `{}`", escape::display(&n.id)), n.span())),
             Side::Edges => self
                 .topo
                 .edges
                 .iter()
                 .find(|e| e.is_list(a))
-                .map(|e| (self.edge_name(e), e.span.clone())),
+                .map(|e| (self.edge_name(e), e.span())),
         };
         let Some((what, span)) = found else {
             return;

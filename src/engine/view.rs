@@ -140,11 +140,5 @@ pub fn build(topo: &Topology, flows: &[Option<Flow>], follow: Follow) -> Option<
 /// An edge walked from `from` to `to`; the searches read only the ends
 /// and the kind, so the attributes are not copied.
 fn derived(e: &Edge, from: u32, to: u32) -> Edge {
-    Edge {
-        from,
-        to,
-        kind: e.kind,
-        attrs: Vec::new(),
-        span: e.span.clone(),
-    }
+    e.between(from, to)
 }

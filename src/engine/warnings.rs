@@ -602,8 +602,8 @@ impl Collector<'_, '_> {
                     self.label
                 ))
                 .at(
-                    topo.locate(&n.span).0,
-                    topo.locate(&n.span).1,
+                    topo.locate(&n.span()).0,
+                    topo.locate(&n.span()).1,
                     "looks like an agreement value",
                 )
                 .help(format!(
@@ -701,8 +701,8 @@ impl Collector<'_, '_> {
                 shown.join(", "),
             ))
             .at(
-                topo.locate(&topo.edges[first as usize].span).0,
-                topo.locate(&topo.edges[first as usize].span).1,
+                topo.locate(&topo.edges[first as usize].span()).0,
+                topo.locate(&topo.edges[first as usize].span()).1,
                 "no clause follows this kind",
             )
             .help(format!(

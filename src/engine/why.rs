@@ -175,7 +175,7 @@ pub fn held(ag: &Agreement, topo: &Topology, clause: &Clause) -> Vec<Held> {
                         }
                     }
                 }
-                on.ones().map(|i| topo.nodes[i].id.clone()).collect()
+                on.ones().map(|i| topo.nodes[i].id.to_string()).collect()
             }
             None => Vec::new(),
         };

@@ -499,7 +499,9 @@ pub fn load(
     if !errors.is_empty() {
         return Err(Errors(errors));
     }
-    combine(manifest, loaded)
+    let mut topology = combine(manifest, loaded)?;
+    topology.drop_index();
+    Ok(topology)
 }
 
 /// Re-interns an attribute pair of `from` into `to`.
@@ -535,6 +537,16 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
         bases.push(base);
         topo.files.push((base, p.topology.source.clone()));
         base += p.topology.source.text().len() + 1;
+    }
+    // Every node and edge keeps its span in 32 bits (`CompactSpan`).
+    if base as u64 > crate::source::MAX_OFFSET {
+        return Err(Diagnostic::error(format!(
+            "the parts of this estate hold {} together; an estate must be smaller than 4GiB",
+            crate::input::human_size(base as u64)
+        ))
+        .at(src, 0..0, "this estate")
+        .help("split it into estates checked one by one")
+        .into());
     }
     let mut joins: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, j) in manifest.joins.iter().enumerate() {
@@ -574,16 +586,15 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
         let mut map = vec![u32::MAX; t.nodes.len()];
         for (ni, n) in t.nodes.iter().enumerate() {
             let id = if p.prefix.is_empty() {
-                n.id.clone()
+                n.id.to_string()
             } else {
                 format!("{}{}", p.prefix, n.id)
             };
             if let Some(&j) = joins.get(id.as_str()) {
                 if let Some((fpi, fni)) = found_from[j] {
-                    errors.push(duplicate(&id, (t, &n.span), {
-                        let fp = &parts[fpi].topology;
-                        (fp, &fp.nodes[fni as usize].span)
-                    }));
+                    let fp = &parts[fpi].topology;
+                    let first = fp.nodes[fni as usize].span();
+                    errors.push(duplicate(&id, (t, &n.span()), (fp, &first)));
                     continue;
                 }
                 found_from[j] = Some((pi, ni as u32));
@@ -592,15 +603,19 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
             }
             let mut attrs: Vec<(Sym, Sym)> =
                 n.attrs.iter().map(|&a| reintern(a, t, &mut topo)).collect();
-            let span = n.span.start + bases[pi]..n.span.end + bases[pi];
-            match topo.add_node_interned(id, &mut attrs, span) {
+            let span = n.span().start + bases[pi]..n.span().end + bases[pi];
+            match topo.add_node_interned(&id, &mut attrs, span) {
                 Ok(ix) => {
                     map[ni] = ix;
-                    origin.push((pi, n.span.clone()));
+                    origin.push((pi, n.span()));
                 }
-                Err((prev, id)) => {
+                Err(prev) => {
                     let (ppi, pspan) = &origin[prev as usize];
-                    errors.push(duplicate(&id, (t, &n.span), (&parts[*ppi].topology, pspan)));
+                    errors.push(duplicate(
+                        &id,
+                        (t, &n.span()),
+                        (&parts[*ppi].topology, pspan),
+                    ));
                 }
             }
         }
@@ -671,7 +686,7 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
                                 shown(tv),
                             ))
                             .at(src, rule.span.clone(), "this join")
-                            .also(&t.source, t.nodes[ni as usize].span.clone(), "`from`")
+                            .also(&t.source, t.nodes[ni as usize].span(), "`from`")
                             .also(&parts[*tpi].topology.source, tspan.clone(), "`to`")
                             .help("make the values agree, or say which wins: `prefer: from` or `prefer: to`"),
                         );
@@ -682,7 +697,7 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
             merged.extend_from_slice(chosen);
         }
         merged.sort_unstable();
-        topo.nodes[to as usize].attrs = merged;
+        topo.nodes[to as usize].attrs = merged.into();
         maps[pi][ni as usize] = to;
     }
     if !errors.is_empty() {
@@ -693,7 +708,7 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
         for e in &t.edges {
             let (from, to) = (maps[pi][e.from as usize], maps[pi][e.to as usize]);
             let attrs = e.attrs.iter().map(|&a| reintern(a, t, &mut topo)).collect();
-            let span = e.span.start + bases[pi]..e.span.end + bases[pi];
+            let span = e.span().start + bases[pi]..e.span().end + bases[pi];
             topo.add_edge_interned(from, to, t.strings.resolve(e.kind), attrs, span);
         }
     }

@@ -384,7 +384,7 @@ mod tests {
         let kind = t.strings.get("kind").expect("`kind` is interned");
         let value = t.nodes[0].attr(kind).expect("node `ab` has a kind");
         assert_eq!(t.strings.resolve(value), "mo\"del");
-        assert_eq!(&text[t.nodes[1].span.clone()], "c");
+        assert_eq!(&text[t.nodes[1].span()], "c");
         assert_eq!((t.edges[0].from, t.edges[0].to), (1, 0));
     }
 }

@@ -286,10 +286,12 @@ impl Kind {
 
 /// Loads a topology of any kind: the one place that picks a loader.
 pub fn from_source(source: &SourceRef, kind: Kind) -> Result<Topology, Errors> {
-    match kind {
+    let mut topology = match kind {
         Kind::Yaml => yaml(source),
         Kind::Json => super::json::json(source),
-    }
+    }?;
+    topology.drop_index();
+    Ok(topology)
 }
 
 /// What a file found by a scan holds, as far as a scan needs to know.

@@ -22,9 +22,12 @@ pub mod sources;
 mod tests;
 pub mod yaml_events;
 
+use std::sync::OnceLock;
+
+use compact_str::CompactString;
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::source::{Location, SourceRef, Span};
+use crate::source::{CompactSpan, Location, SourceRef, Span};
 
 /// An interned string.
 pub type Sym = u32;
@@ -141,6 +144,16 @@ mod attrs {
     }
 }
 
+/// The id index of `nodes`, built in one pass.
+fn index_of(nodes: &[Node]) -> HashMap<CompactString, u32> {
+    let mut index = HashMap::default();
+    index.reserve(nodes.len());
+    for (ix, n) in nodes.iter().enumerate() {
+        index.entry(n.id.clone()).or_insert(ix as u32);
+    }
+    index
+}
+
 /// The attribute accessors of [`Node`] and [`Edge`], one implementation.
 macro_rules! attr_accessors {
     () => {
@@ -171,23 +184,32 @@ macro_rules! attr_accessors {
 }
 
 /// One node: its id, its attributes and where it is.
+///
+/// Kept small (40 bytes, most ids inline) because an estate holds a
+/// million of them and, at that size, the time goes into touching fresh
+/// memory (docs/performance.md).
 #[derive(Debug, Clone)]
 pub struct Node {
-    /// The node id, as written.
-    pub id: String,
+    /// The node id, as written; ids of up to 24 bytes need no allocation.
+    pub id: compact_str::CompactString,
     /// Attribute name and value symbols, sorted by `(name, value)`. A list
     /// gives one pair per element, its value tagged with [`LIST`]; a map
     /// is flattened into dotted names (`labels.team`).
-    pub attrs: Vec<(Sym, Sym)>,
+    pub attrs: Box<[(Sym, Sym)]>,
     /// The span of the node's key in the topology file.
-    pub span: Span,
+    span: CompactSpan,
 }
 
 impl Node {
     attr_accessors!();
+
+    /// The span of the node's key in the topology file.
+    pub fn span(&self) -> Span {
+        self.span.range()
+    }
 }
 
-/// One directed edge, caller to callee.
+/// One directed edge, caller to callee (40 bytes: there are millions).
 #[derive(Debug, Clone)]
 pub struct Edge {
     /// Index of the caller in [`Topology::nodes`].
@@ -197,13 +219,31 @@ pub struct Edge {
     /// The edge kind, lowercased and interned.
     pub kind: Sym,
     /// Other attributes of the edge, as [`Node::attrs`].
-    pub attrs: Vec<(Sym, Sym)>,
+    pub attrs: Box<[(Sym, Sym)]>,
     /// The span of the edge in the topology file.
-    pub span: Span,
+    span: CompactSpan,
 }
 
 impl Edge {
     attr_accessors!();
+
+    /// An edge of this one's kind and span between other nodes, without
+    /// its attributes: the engine's derived graphs (layers, views) read
+    /// only the ends and the kind.
+    pub fn between(&self, from: u32, to: u32) -> Edge {
+        Edge {
+            from,
+            to,
+            kind: self.kind,
+            attrs: Box::default(),
+            span: self.span,
+        }
+    }
+
+    /// The span of the edge in the topology file.
+    pub fn span(&self) -> Span {
+        self.span.range()
+    }
 }
 
 /// A loaded topology.
@@ -225,7 +265,12 @@ pub struct Topology {
     /// inline in the table, so a lookup at a million nodes touches one
     /// cache line instead of two (the table and a separate heap string):
     /// with `Box<str>` keys, lookups were 40% of loading 1M nodes.
-    index: HashMap<compact_str::CompactString, u32>,
+    ///
+    /// Only loading needs it (the engine never looks an id up), and at a
+    /// million nodes it is 64 MB of the check's peak memory, so the
+    /// loaders drop it when they are done ([`Topology::drop_index`]); a
+    /// lookup after that builds it again, once.
+    index: OnceLock<HashMap<CompactString, u32>>,
     /// The other files of an estate (docs/sources.md), each with the
     /// offset its spans are shifted by: an estate's spans live in one
     /// address space, `source` at 0 and each part after the one before, so
@@ -245,7 +290,7 @@ impl Topology {
             nodes: Vec::new(),
             edges: Vec::new(),
             strings: Interner::default(),
-            index: HashMap::default(),
+            index: OnceLock::new(),
             files: Vec::new(),
         }
     }
@@ -263,7 +308,7 @@ impl Topology {
     /// Adds a node; returns the index of an earlier node with the same id
     /// instead if there is one.
     pub fn add_node(&mut self, id: &str, attrs: &[(&str, &str)], span: Span) -> Result<u32, u32> {
-        if let Some(&prev) = self.index.get(id) {
+        if let Some(prev) = self.node_index(id) {
             return Err(prev);
         }
         let mut attrs: Vec<(Sym, Sym)> = attrs
@@ -272,36 +317,38 @@ impl Topology {
             .collect();
         attrs.sort_unstable();
         let ix = self.nodes.len() as u32;
+        let id = CompactString::new(id);
+        self.index_insert(id.clone(), ix);
         self.nodes.push(Node {
-            id: id.to_string(),
-            attrs,
-            span,
+            id,
+            attrs: attrs.into(),
+            span: span.into(),
         });
-        self.index.insert(compact_str::CompactString::new(id), ix);
         Ok(ix)
     }
 
     /// Adds a node whose attributes are already interned (the loaders'
     /// path: no string is copied twice). `attrs` is sorted in place. A
-    /// duplicate gives back the earlier node's index and the id.
+    /// duplicate gives back the earlier node's index.
     pub(crate) fn add_node_interned(
         &mut self,
-        id: String,
+        id: &str,
         attrs: &mut [(Sym, Sym)],
         span: Span,
-    ) -> Result<u32, (u32, String)> {
-        if let Some(&prev) = self.index.get(id.as_str()) {
-            return Err((prev, id));
+    ) -> Result<u32, u32> {
+        if let Some(prev) = self.node_index(id) {
+            return Err(prev);
         }
         attrs.sort_unstable();
         // `tags: [a, a]` is read as one element `a`.
         let len = dedup_len(attrs);
         let ix = self.nodes.len() as u32;
-        self.index.insert(compact_str::CompactString::new(&id), ix);
+        let id = CompactString::new(id);
+        self.index_insert(id.clone(), ix);
         self.nodes.push(Node {
             id,
-            attrs: attrs[..len].to_vec(),
-            span,
+            attrs: attrs[..len].into(),
+            span: span.into(),
         });
         Ok(ix)
     }
@@ -336,14 +383,30 @@ impl Topology {
             from,
             to,
             kind,
-            attrs,
-            span,
+            attrs: attrs.into_boxed_slice(),
+            span: span.into(),
         });
     }
 
     /// The index of the node with this id.
     pub fn node_index(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.index
+            .get_or_init(|| index_of(&self.nodes))
+            .get(id)
+            .copied()
+    }
+
+    fn index_insert(&mut self, id: CompactString, ix: u32) {
+        let mut index = self.index.take().unwrap_or_else(|| index_of(&self.nodes));
+        index.insert(id, ix);
+        self.index = OnceLock::from(index);
+    }
+
+    /// Frees the id index (see [`Topology::index`]); loaders call it when
+    /// the topology is complete. Lookups still work: the first one after
+    /// this builds the index again.
+    pub fn drop_index(&mut self) {
+        self.index = OnceLock::new();
     }
 
     /// [`Topology::node_index`], trying `hint` first and leaving the answer
@@ -370,13 +433,13 @@ impl Topology {
 
     /// Where a node is defined.
     pub fn node_location(&self, ix: u32) -> Location {
-        let (src, span) = self.locate(&self.nodes[ix as usize].span);
+        let (src, span) = self.locate(&self.nodes[ix as usize].span());
         src.location(&span)
     }
 
     /// Where an edge is defined.
     pub fn edge_location(&self, ix: u32) -> Location {
-        let (src, span) = self.locate(&self.edges[ix as usize].span);
+        let (src, span) = self.locate(&self.edges[ix as usize].span());
         src.location(&span)
     }
 }

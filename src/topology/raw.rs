@@ -761,9 +761,9 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
             let Some(Context::Node(id)) = b.context.take() else {
                 continue; // the seed puts the node context back
             };
-            if let Err((prev, id)) = b.topo.add_node_interned(id, &mut attrs, span.clone()) {
+            if let Err(prev) = b.topo.add_node_interned(&id, &mut attrs, span.clone()) {
                 let src = b.topo.source.clone();
-                let first = b.topo.nodes[prev as usize].span.clone();
+                let first = b.topo.nodes[prev as usize].span();
                 b.error(
                     Diagnostic::error(format!(
                         "node id `{}` is used twice",

@@ -315,7 +315,7 @@ impl<'a> Reader<'a> {
             }
             let added = self
                 .topo
-                .add_node_interned(key.text.into_owned(), &mut attrs, node_span);
+                .add_node_interned(&key.text, &mut attrs, node_span);
             self.attrs = attrs;
             added.ok()?;
         }

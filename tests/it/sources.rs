@@ -234,9 +234,9 @@ fn backstage_apis_lead_to_their_providers_and_refs_are_checked() {
         .iter()
         .map(|e| {
             (
-                t.nodes[e.from as usize].id.clone(),
+                t.nodes[e.from as usize].id.to_string(),
                 t.strings.resolve(e.kind).to_string(),
-                t.nodes[e.to as usize].id.clone(),
+                t.nodes[e.to as usize].id.to_string(),
             )
         })
         .collect();

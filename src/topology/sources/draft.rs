@@ -186,15 +186,18 @@ pub fn finish(draft: Draft, profile: Option<&Profile>) -> Result<Topology, Error
                 }
             }
         }
-        if let Err((_, id)) = topo.add_node_interned(node.id.clone(), &mut attrs, node.span.clone())
+        if topo
+            .add_node_interned(&node.id, &mut attrs, node.span.clone())
+            .is_err()
         {
+            let id = &node.id;
             let mut d = Diagnostic::error(format!(
                 "two {noun}s have the id `{}`",
-                crate::escape::display(&id)
+                crate::escape::display(id)
             ))
             .at(&source, node.span.clone(), "the second")
             .help("ids must be unique within a topology");
-            if let Some(s) = first.get(&id) {
+            if let Some(s) = first.get(id.as_str()) {
                 d = d.also(&source, s.clone(), "the first");
             }
             errors.push(d);

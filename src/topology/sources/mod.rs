@@ -104,11 +104,13 @@ pub fn load(
     format: Format,
     profile: Option<&Profile>,
 ) -> Result<Topology, Errors> {
-    match format {
+    let mut topology = match format {
         Format::Proviso(kind) => load::from_source(source, kind),
         Format::Terraform => draft::finish(terraform::import(source)?, profile),
         Format::Mermaid => draft::finish(mermaid::import(source)?, profile),
         Format::Structurizr => draft::finish(structurizr::import(source)?, profile),
         Format::Backstage => draft::finish(backstage::import(source)?, profile),
-    }
+    }?;
+    topology.drop_index();
+    Ok(topology)
 }
