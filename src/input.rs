@@ -249,5 +249,9 @@ mod tests {
         assert_eq!(human_size(1 << 30), "1GiB");
         assert_eq!(human_size(52_428_800), "50MiB");
         assert!(parse_size("ten").is_err());
+        // Spans are 32-bit: 4 GiB and more is refused, with the reason.
+        assert_eq!(parse_size("4095MiB"), Ok(4095 << 20));
+        let err = parse_size("4GiB").expect_err("4 GiB is refused");
+        assert!(err.contains("smaller than 4GiB"), "{err}");
     }
 }

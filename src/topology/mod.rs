@@ -4,9 +4,16 @@
 //! which is what makes witnesses deterministic (ties go to the earlier node
 //! or edge). Attribute names and values are interned ([`Interner`]) because
 //! a generated estate repeats `cloud: aws` a million times; node ids are
-//! kept once, in [`Node::id`]. Every node and edge keeps the span of its
-//! definition in the topology's [`Source`](crate::source::Source), so a
-//! witness can name the line that breaks a clause.
+//! kept in [`Node::id`] (and, while loading, in the id index). Every node
+//! and edge keeps the span of its definition in the topology's
+//! [`Source`](crate::source::Source), so a witness can name the line that
+//! breaks a clause.
+//!
+//! Why the model is small: at a million nodes and three million edges,
+//! the time of a check goes largely into memory touched for the first
+//! time and into cache misses, so [`Node`] and [`Edge`] are 40 bytes each
+//! (ids inline, boxed attribute slices, 32-bit spans) and the id index is
+//! freed once loading is done (docs/performance.md has the figures).
 //!
 //! Loading is in [`load`] (Markdown docs are cut into blocks by
 //! [`markdown`] first; plain YAML takes the fast path in [`yaml_events`]);
@@ -318,7 +325,7 @@ impl Topology {
         attrs.sort_unstable();
         let ix = self.nodes.len() as u32;
         let id = CompactString::new(id);
-        self.index_insert(id.clone(), ix);
+        self.index_insert(id.clone(), ix)?;
         self.nodes.push(Node {
             id,
             attrs: attrs.into(),
@@ -336,15 +343,14 @@ impl Topology {
         attrs: &mut [(Sym, Sym)],
         span: Span,
     ) -> Result<u32, u32> {
-        if let Some(prev) = self.node_index(id) {
-            return Err(prev);
-        }
+        let ix = self.nodes.len() as u32;
+        let id = CompactString::new(id);
+        // One probe for the duplicate check and the insertion: at a
+        // million nodes each probe is a cache miss.
+        self.index_insert(id.clone(), ix)?;
         attrs.sort_unstable();
         // `tags: [a, a]` is read as one element `a`.
         let len = dedup_len(attrs);
-        let ix = self.nodes.len() as u32;
-        let id = CompactString::new(id);
-        self.index_insert(id.clone(), ix);
         self.nodes.push(Node {
             id,
             attrs: attrs[..len].into(),
@@ -396,10 +402,20 @@ impl Topology {
             .copied()
     }
 
-    fn index_insert(&mut self, id: CompactString, ix: u32) {
+    /// Records `id` as node `ix`, unless a node has it already: then its
+    /// index is the error.
+    fn index_insert(&mut self, id: CompactString, ix: u32) -> Result<(), u32> {
+        use std::collections::hash_map::Entry;
         let mut index = self.index.take().unwrap_or_else(|| index_of(&self.nodes));
-        index.insert(id, ix);
+        let result = match index.entry(id) {
+            Entry::Occupied(prev) => Err(*prev.get()),
+            Entry::Vacant(slot) => {
+                slot.insert(ix);
+                Ok(())
+            }
+        };
         self.index = OnceLock::from(index);
+        result
     }
 
     /// Frees the id index (see [`Topology::index`]); loaders call it when
