@@ -34,7 +34,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use rustc_hash::FxHashMap;
+use foldhash::HashMap;
 use serde::Deserialize;
 use serde_saphyr::{MessageFormatter as _, Spanned};
 
@@ -548,7 +548,7 @@ fn combine(manifest: &Manifest, parts: Vec<Loaded>) -> Result<Topology, Errors> 
         .help("split it into estates checked one by one")
         .into());
     }
-    let mut joins: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut joins: HashMap<&str, usize> = HashMap::default();
     for (i, j) in manifest.joins.iter().enumerate() {
         if let Some(&prev) = joins.get(j.from.as_str()) {
             errors.push(

@@ -32,7 +32,8 @@ pub mod yaml_events;
 use std::sync::OnceLock;
 
 use compact_str::CompactString;
-use rustc_hash::FxHashMap as HashMap;
+// Seeded per table: the keys are a pull request's text (see Cargo.toml).
+use foldhash::HashMap;
 
 use crate::source::{CompactSpan, Location, SourceRef, Span};
 

@@ -200,3 +200,23 @@ fn repeated_list_elements_are_kept_once() {
     let t = ok("t.yaml", "nodes:\n  app: {tags: [a, b, a]}\n");
     assert_eq!(values(&t, 0, "tags"), ["a", "b"]);
 }
+
+/// The tables keyed by a file's strings are seeded per table: with an
+/// unkeyed hash (FxHash) a pull request could bring node ids or values
+/// chosen to collide, and loading would go quadratic.
+#[test]
+fn tables_keyed_by_the_files_text_hash_with_a_seed_of_their_own() {
+    use std::hash::BuildHasher;
+    let keys: Vec<String> = (0..8).map(|i| format!("node-{i}")).collect();
+    let differ =
+        |a: &dyn Fn(&str) -> u64, b: &dyn Fn(&str) -> u64| keys.iter().any(|k| a(k) != b(k));
+    let (x, y) = (super::Interner::default(), super::Interner::default());
+    assert!(differ(&|k| x.ids.hasher().hash_one(k), &|k| y
+        .ids
+        .hasher()
+        .hash_one(k)));
+    let (x, y) = (super::index_of(&[]), super::index_of(&[]));
+    assert!(differ(&|k| x.hasher().hash_one(k), &|k| y
+        .hasher()
+        .hash_one(k)));
+}

@@ -8,7 +8,7 @@
 //! drop. Nodes and edges keep the order the importer found them in, which
 //! is file order, so witnesses stay deterministic.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use foldhash::{HashMap, HashSet};
 
 use super::profile::Profile;
 use crate::diag::{Diagnostic, Errors};
@@ -161,7 +161,7 @@ pub fn finish(draft: Draft, profile: Option<&Profile>) -> Result<Topology, Error
     } = draft;
     let mut topo = Topology::new(source.clone());
     topo.name = name;
-    let mut first: FxHashMap<String, Span> = FxHashMap::default();
+    let mut first: HashMap<String, Span> = HashMap::default();
     for mut node in nodes {
         if let Some(p) = profile {
             p.apply_node(&mut node);
@@ -205,7 +205,7 @@ pub fn finish(draft: Draft, profile: Option<&Profile>) -> Result<Topology, Error
             first.insert(node.id, node.span);
         }
     }
-    let mut seen: FxHashSet<(u32, u32, u32)> = FxHashSet::default();
+    let mut seen: HashSet<(u32, u32, u32)> = HashSet::default();
     for mut edge in edges {
         let mut keep = true;
         if let Some(p) = profile {

@@ -22,9 +22,9 @@
 //! - A node belongs to the innermost subgraph in which it is first
 //!   mentioned inside any subgraph.
 
+use foldhash::HashMap;
 use pest::Parser;
 use pest::iterators::Pair;
-use rustc_hash::FxHashMap;
 
 use super::draft::{Draft, DraftEdge, DraftNode};
 use crate::diag::{Diagnostic, Errors};
@@ -74,9 +74,9 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
         .expect("a diagram");
     let mut draft = Draft::new(source, "node");
     let mut order: Vec<String> = Vec::new();
-    let mut nodes: FxHashMap<String, Seen> = FxHashMap::default();
+    let mut nodes: HashMap<String, Seen> = HashMap::default();
     let mut stack: Vec<(String, Span)> = Vec::new();
-    let mut subgraphs: FxHashMap<String, Span> = FxHashMap::default();
+    let mut subgraphs: HashMap<String, Span> = HashMap::default();
     let mut decls: Vec<Decl> = Vec::new();
     let mut edges: Vec<DraftEdge> = Vec::new();
     for p in diagram.into_inner() {
@@ -131,18 +131,20 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
             .help = Some("end it with a line `end`".into());
     }
     // Declarations: by class, by subgraph, by node.
-    let mut class_attrs: FxHashMap<String, Vec<(String, String)>> = FxHashMap::default();
-    let mut own: FxHashMap<String, Vec<(String, String)>> = FxHashMap::default();
+    let mut class_attrs: HashMap<String, Vec<(String, String)>> = HashMap::default();
+    let mut own: HashMap<String, Vec<(String, String)>> = HashMap::default();
     for d in decls {
         if d.class {
             class_attrs.entry(d.target).or_default().extend(d.pairs);
         } else if nodes.contains_key(&d.target) || subgraphs.contains_key(&d.target) {
             own.entry(d.target).or_default().extend(d.pairs);
         } else {
-            let known = order
-                .iter()
-                .map(String::as_str)
-                .chain(subgraphs.keys().map(String::as_str));
+            // Subgraph names in a fixed order (the table's own order is
+            // seeded), so that a tie between suggestions is decided the same
+            // way on every run.
+            let mut names: Vec<&str> = subgraphs.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            let known = order.iter().map(String::as_str).chain(names);
             let help = crate::diag::suggest::help_line(&d.target, known)
                 .unwrap_or_else(|| "name a node or a subgraph of this diagram, or write `%% proviso class NAME ...` for a class".into());
             draft
@@ -230,7 +232,7 @@ fn unquote(s: &str) -> &str {
 
 /// Records a mention of a node (its `id` pair), first mention first.
 fn mention<'m>(
-    nodes: &'m mut FxHashMap<String, Seen>,
+    nodes: &'m mut HashMap<String, Seen>,
     order: &mut Vec<String>,
     id: &Pair<Rule>,
     stack: &[(String, Span)],
@@ -253,7 +255,7 @@ fn mention<'m>(
 /// pair of the groups on either side of each link.
 fn chain(
     p: Pair<Rule>,
-    nodes: &mut FxHashMap<String, Seen>,
+    nodes: &mut HashMap<String, Seen>,
     order: &mut Vec<String>,
     stack: &[(String, Span)],
     edges: &mut Vec<DraftEdge>,

@@ -19,8 +19,8 @@
 //! `technology`, else their first tag other than `Relationship`, else
 //! `uses`, with `description` kept.
 
+use foldhash::HashMap;
 use jsonc_parser::ast::{Object, Value};
-use rustc_hash::FxHashMap;
 
 use super::draft::{Draft, DraftEdge, DraftNode};
 use super::json::{self, array, object, string};
@@ -44,9 +44,9 @@ type Pending<'b, 'a> = (
 struct Reader<'s> {
     draft: Draft,
     /// Structurizr id to node index.
-    ids: FxHashMap<String, usize>,
+    ids: HashMap<String, usize>,
     /// Element properties by Structurizr id (for instances).
-    props: FxHashMap<String, Vec<(String, String)>>,
+    props: HashMap<String, Vec<(String, String)>>,
     /// Relationships, read after every element: (object, source id).
     rels: Vec<(&'s Object<'s>, Option<String>)>,
 }
@@ -56,8 +56,8 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
     let root = json::parse(source, "Structurizr workspace")?;
     let mut r = Reader {
         draft: Draft::new(source, "element"),
-        ids: FxHashMap::default(),
-        props: FxHashMap::default(),
+        ids: HashMap::default(),
+        props: HashMap::default(),
         rels: Vec::new(),
     };
     let Some(model) = root.as_object().and_then(|t| object(t, "model")) else {

@@ -22,8 +22,8 @@
 //! are lost. Work is linear in the plan except for that fan-out, which is
 //! capped (an error past [`MAX_EDGES_PER_BYTE`] edges per byte of plan).
 
+use foldhash::{HashMap, HashSet};
 use jsonc_parser::ast::{Object, Value};
-use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::draft::{Draft, DraftEdge, DraftNode};
 use super::json::{self, array, get, object, string};
@@ -55,9 +55,9 @@ struct Module<'b, 'a> {
     /// Its resources (`resources`), by address within the module.
     resources: Vec<&'b Object<'a>>,
     /// Its module calls, by name: the call object.
-    calls: FxHashMap<String, &'b Object<'a>>,
+    calls: HashMap<String, &'b Object<'a>>,
     /// Its outputs, by name.
-    outputs: FxHashMap<String, &'b Object<'a>>,
+    outputs: HashMap<String, &'b Object<'a>>,
     /// The module this one is called from, and the call's name.
     parent: Option<(String, String)>,
 }
@@ -88,8 +88,8 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
     let providers = provider_regions(top);
     let actions = actions(top);
     let mut instances: Vec<Instance> = Vec::new();
-    let mut by_config: FxHashMap<String, Vec<usize>> = FxHashMap::default();
-    let mut config_keys: FxHashMap<String, Option<String>> = FxHashMap::default();
+    let mut by_config: HashMap<String, Vec<usize>> = HashMap::default();
+    let mut config_keys: HashMap<String, Option<String>> = HashMap::default();
     collect_config_providers(top, &mut config_keys);
     if let Some(root_module) = object(planned, "root_module") {
         planned_module(
@@ -107,7 +107,7 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
     if let Some(config) = object(top, "configuration")
         && let Some(root_module) = object(config, "root_module")
     {
-        let mut modules: FxHashMap<String, Module> = FxHashMap::default();
+        let mut modules: HashMap<String, Module> = HashMap::default();
         config_modules(root_module, String::new(), None, &mut modules);
         let budget = source.text().len() * MAX_EDGES_PER_BYTE + 10_000;
         let mut edges = Edges {
@@ -116,8 +116,8 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
             by_config: &by_config,
             draft: &mut draft,
             budget,
-            seen: FxHashSet::default(),
-            memo: FxHashMap::default(),
+            seen: HashSet::default(),
+            memo: HashMap::default(),
         };
         let mut paths: Vec<&String> = modules.keys().collect();
         paths.sort();
@@ -145,7 +145,7 @@ const MAX_REGION_HOPS: usize = 16;
 /// inherited (read before any is set), so the answer does not depend on
 /// the order of the plan, and the work is linear.
 fn inherit_regions(draft: &mut Draft) {
-    let index: FxHashMap<&str, usize> = draft
+    let index: HashMap<&str, usize> = draft
         .nodes
         .iter()
         .enumerate()
@@ -198,8 +198,8 @@ fn inherit_regions(draft: &mut Draft) {
 }
 
 /// `provider_config` entries' constant `region`, by config key.
-fn provider_regions(top: &Object<'_>) -> FxHashMap<String, String> {
-    let mut out = FxHashMap::default();
+fn provider_regions(top: &Object<'_>) -> HashMap<String, String> {
+    let mut out = HashMap::default();
     let Some(pc) = object(top, "configuration").and_then(|c| object(c, "provider_config")) else {
         return out;
     };
@@ -219,7 +219,7 @@ fn provider_regions(top: &Object<'_>) -> FxHashMap<String, String> {
 }
 
 /// Each configured resource's `provider_config_key`, by its config address.
-fn collect_config_providers(top: &Object<'_>, out: &mut FxHashMap<String, Option<String>>) {
+fn collect_config_providers(top: &Object<'_>, out: &mut HashMap<String, Option<String>>) {
     let Some(root) = object(top, "configuration").and_then(|c| object(c, "root_module")) else {
         return;
     };
@@ -247,8 +247,8 @@ fn collect_config_providers(top: &Object<'_>, out: &mut FxHashMap<String, Option
 }
 
 /// The actions of `resource_changes`, by instance address, in our words.
-fn actions<'b>(top: &'b Object<'_>) -> FxHashMap<String, (String, Span, &'b Object<'b>)> {
-    let mut out = FxHashMap::default();
+fn actions<'b>(top: &'b Object<'_>) -> HashMap<String, (String, Span, &'b Object<'b>)> {
+    let mut out = HashMap::default();
     for rc in array(top, "resource_changes")
         .map(|a| &a.elements[..])
         .unwrap_or(&[])
@@ -277,11 +277,11 @@ fn planned_module(
     draft: &mut Draft,
     m: &Object<'_>,
     module: &str,
-    providers: &FxHashMap<String, String>,
-    config_keys: &FxHashMap<String, Option<String>>,
-    actions: &FxHashMap<String, (String, Span, &Object<'_>)>,
+    providers: &HashMap<String, String>,
+    config_keys: &HashMap<String, Option<String>>,
+    actions: &HashMap<String, (String, Span, &Object<'_>)>,
     instances: &mut Vec<Instance>,
-    by_config: &mut FxHashMap<String, Vec<usize>>,
+    by_config: &mut HashMap<String, Vec<usize>>,
 ) {
     // Modules nest as deep as the JSON does, which the parser caps; an
     // explicit stack keeps the order (resources, then children in order).
@@ -369,9 +369,9 @@ fn planned_module(
 fn deleted(
     draft: &mut Draft,
     _top: &Object<'_>,
-    actions: &FxHashMap<String, (String, Span, &Object<'_>)>,
+    actions: &HashMap<String, (String, Span, &Object<'_>)>,
 ) {
-    let known: FxHashSet<String> = draft.nodes.iter().map(|n| n.id.clone()).collect();
+    let known: HashSet<String> = draft.nodes.iter().map(|n| n.id.clone()).collect();
     let mut gone: Vec<(&String, &(String, Span, &Object))> = actions
         .iter()
         .filter(|(a, (act, _, _))| act == "delete" && !known.contains(*a))
@@ -509,14 +509,14 @@ fn config_modules<'b, 'a>(
     root: &'b Object<'a>,
     path: String,
     parent: Option<(String, String)>,
-    out: &mut FxHashMap<String, Module<'b, 'a>>,
+    out: &mut HashMap<String, Module<'b, 'a>>,
 ) {
     let mut stack = vec![(path, parent, root)];
     while let Some((path, parent, m)) = stack.pop() {
         let resources = array(m, "resources")
             .map(|a| a.elements.iter().filter_map(Value::as_object).collect())
             .unwrap_or_default();
-        let mut calls = FxHashMap::default();
+        let mut calls = HashMap::default();
         if let Some(mc) = object(m, "module_calls") {
             for c in &mc.properties {
                 let Some(call) = c.value.as_object() else {
@@ -530,7 +530,7 @@ fn config_modules<'b, 'a>(
                 calls.insert(name, call);
             }
         }
-        let mut outputs = FxHashMap::default();
+        let mut outputs = HashMap::default();
         if let Some(os) = object(m, "outputs") {
             for o in &os.properties {
                 if let Some(obj) = o.value.as_object() {
@@ -552,15 +552,15 @@ fn config_modules<'b, 'a>(
 
 /// The edge builder: resolves references, expands instances, counts.
 struct Edges<'s, 'b, 'a> {
-    modules: &'s FxHashMap<String, Module<'b, 'a>>,
+    modules: &'s HashMap<String, Module<'b, 'a>>,
     instances: &'s [Instance],
-    by_config: &'s FxHashMap<String, Vec<usize>>,
+    by_config: &'s HashMap<String, Vec<usize>>,
     draft: &'s mut Draft,
     budget: usize,
-    seen: FxHashSet<(usize, usize, String)>,
+    seen: HashSet<(usize, usize, String)>,
     /// Resolved `var.*` and `module.*.output` references, by module path
     /// and name, so each is followed once (and cycles end).
-    memo: FxHashMap<(String, String), Vec<Target>>,
+    memo: HashMap<(String, String), Vec<Target>>,
 }
 
 /// A referenced resource: its config address and the key written after it.
