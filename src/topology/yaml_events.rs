@@ -185,6 +185,8 @@ enum Ev<'a> {
 
 /// The parser: saphyr-parser for [`plain_text`] (it is faster), granit,
 /// with the full loader's options, for anything else.
+// One per load, on the stack: boxing granit's larger state would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Parser<'a> {
     Granit(granit_parser::Parser<'a, granit_parser::StrInput<'a>>),
     Saphyr(saphyr_parser::Parser<'a, saphyr_parser::StrInput<'a>>),
