@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p fuzz/corpus/agreement fuzz/corpus/topology fuzz/corpus/check \
-  fuzz/corpus/markdown fuzz/corpus/waivers fuzz/corpus/baseline fuzz/corpus/yaml_fast
+  fuzz/corpus/markdown fuzz/corpus/waivers fuzz/corpus/baseline fuzz/corpus/yaml_fast fuzz/corpus/yaml_scan
 for f in fixtures/contracts/*.contract fixtures/errors/agreement/*.contract fixtures/bench/*.contract; do
   [ -f "$f" ] || continue
   [ "$(wc -c < "$f")" -le 65536 ] || continue
@@ -19,6 +19,7 @@ done
 # yaml_fast: every YAML fixture as it is (no selector byte).
 for f in $(find fixtures -name '*.yaml' -size -64k); do
   cp "$f" "fuzz/corpus/yaml_fast/$(echo "$f" | tr '/' '_')"
+  cp "$f" "fuzz/corpus/yaml_scan/$(echo "$f" | tr '/' '_')"
 done
 for t in fixtures/topologies/*.yaml; do
   for c in fixtures/contracts/*.contract; do

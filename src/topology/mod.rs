@@ -28,6 +28,7 @@ pub mod sources;
 #[cfg(test)]
 mod tests;
 pub mod yaml_events;
+mod yaml_scan;
 
 use std::sync::OnceLock;
 

@@ -85,24 +85,121 @@ const MAX_HASHES: usize = 31;
 /// The topology, when the text is a plain, valid topology that this reader
 /// loads exactly as the full loader would; `None` otherwise (the caller
 /// then runs the full loader).
+///
+/// The parsers are tried from the fastest: this crate's own scanner
+/// ([`super::yaml_scan`]) and saphyr-parser on [`plain_text`] only, then
+/// granit. A path that *declines* (the text leaves what it reads exactly
+/// as granit does) hands over to the next; a path whose reader gives up
+/// (a duplicate id, an unknown key...) ends the fast path, since every
+/// path gives the same events where it reads at all.
 pub fn load(source: &SourceRef) -> Option<Topology> {
-    let text = source.text();
-    if plain_text(text) {
-        let mut reader = Reader::new(
-            source,
-            Parser::Saphyr(saphyr_parser::Parser::new_from_str(text)),
-        );
-        if reader.document().is_some() {
-            return Some(reader.topo);
+    for via in [EventSource::Scan, EventSource::Saphyr, EventSource::Granit] {
+        match read(source, via) {
+            Read::Done(topology) => return Some(*topology),
+            Read::Declined => continue,
+            Read::GaveUp => return None,
         }
-        if !reader.events.saphyr_refused {
-            return None;
-        }
-        // Given up for a rule of the saphyr path only: granit may read it.
     }
-    let mut reader = Reader::new(source, Parser::Granit(granit(text)));
-    reader.document()?;
-    Some(reader.topo)
+    None
+}
+
+/// Which parser's events a fast load reads: [`load`] tries them in turn;
+/// tests and fuzz targets call [`load_with`] to hold each to the full
+/// loader on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventSource {
+    /// The scanner for the plainest YAML ([`super::yaml_scan`]).
+    Scan,
+    /// saphyr-parser, on [`plain_text`].
+    Saphyr,
+    /// granit, with the full loader's options, on any text.
+    Granit,
+}
+
+/// The topology read on one parser's events only (see [`load`]).
+pub fn load_with(source: &SourceRef, via: EventSource) -> Option<Topology> {
+    match read(source, via) {
+        Read::Done(topology) => Some(*topology),
+        Read::Declined | Read::GaveUp => None,
+    }
+}
+
+enum Read {
+    Done(Box<Topology>),
+    /// The text is outside what this path reads: another path may.
+    Declined,
+    /// The reader gave up: no path will read it; the full loader must.
+    GaveUp,
+}
+
+fn read(source: &SourceRef, via: EventSource) -> Read {
+    let text = source.text();
+    let parser = match via {
+        EventSource::Scan | EventSource::Saphyr if !plain_text(text) => return Read::Declined,
+        EventSource::Scan => Parser::Scan(super::yaml_scan::Scanner::new(text)),
+        EventSource::Saphyr => Parser::Saphyr(saphyr_parser::Parser::new_from_str(text)),
+        EventSource::Granit => Parser::Granit(granit(text)),
+    };
+    let mut reader = Reader::new(source, parser);
+    if reader.document().is_some() {
+        return Read::Done(Box::new(reader.topo));
+    }
+    let declined = reader.events.declined
+        || matches!(&reader.events.parser, Parser::Scan(scanner) if scanner.declined);
+    if declined {
+        Read::Declined
+    } else {
+        Read::GaveUp
+    }
+}
+
+/// Whether the scanner ([`super::yaml_scan`]) reads `text` (`Ok(true)`),
+/// declines it (`Ok(false)`), or reads it otherwise than granit, the full
+/// loader's parser, does (`Err`, saying where): scalars must agree in
+/// text, style and span, collections and documents in kind and order.
+/// For the `yaml_scan` fuzz target and the tests.
+pub fn scan_agrees_with_granit(text: &str) -> Result<bool, String> {
+    if !plain_text(text) {
+        return Ok(false);
+    }
+    let mut scanner = super::yaml_scan::Scanner::new(text);
+    let mut scanned = Vec::new();
+    while let Some(event) = scanner.next() {
+        scanned.push(event);
+    }
+    if scanner.declined {
+        return Ok(false);
+    }
+    let mut granit = Parser::Granit(granit(text));
+    let mut read = Vec::new();
+    while let Some(event) = granit.next() {
+        if event.0 != Ev::Comment {
+            read.push(event);
+        }
+    }
+    for (i, (ours, theirs)) in scanned.iter().zip(&read).enumerate() {
+        let agree = match (&ours.0, &theirs.0) {
+            // granit spells an empty value `~`; the reader takes both.
+            (Ev::Scalar(a, true), Ev::Scalar(b, true)) if a.is_empty() => {
+                (b.is_empty() || b == "~") && ours.1 == theirs.1 && ours.2 == theirs.2
+            }
+            (Ev::Scalar(..), _) => ours == theirs,
+            (a, b) => a == b,
+        };
+        if !agree {
+            return Err(format!("event {i}: scanned {ours:?}, granit {theirs:?}"));
+        }
+    }
+    if scanned.len() != read.len() || !granit.done() {
+        return Err(format!(
+            "scanned {} events, granit {} (the last: {:?} / {:?})",
+            scanned.len(),
+            read.len(),
+            scanned.last(),
+            read.last()
+        ));
+    }
+    Ok(true)
 }
 
 /// Whether `text` is plain enough to be read on saphyr-parser's events:
@@ -168,8 +265,9 @@ fn quoted_and_simple(covered: &[u8]) -> bool {
     }
 }
 
-/// An event as this reader needs it, from either parser.
-enum Ev<'a> {
+/// An event as this reader needs it, from any of the parsers.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Ev<'a> {
     StreamStart,
     StreamEnd,
     DocumentStart,
@@ -188,6 +286,7 @@ enum Ev<'a> {
 // One per load, on the stack: boxing granit's larger state would buy nothing.
 #[allow(clippy::large_enum_variant)]
 enum Parser<'a> {
+    Scan(super::yaml_scan::Scanner<'a>),
     Granit(granit_parser::Parser<'a, granit_parser::StrInput<'a>>),
     Saphyr(saphyr_parser::Parser<'a, saphyr_parser::StrInput<'a>>),
 }
@@ -198,6 +297,7 @@ impl<'a> Parser<'a> {
     /// (anchors, aliases, tags).
     fn next(&mut self) -> Option<(Ev<'a>, usize, usize)> {
         match self {
+            Parser::Scan(scanner) => scanner.next(),
             Parser::Granit(parser) => {
                 use granit_parser::Event as E;
                 let (event, span) = parser.next()?.ok()?;
@@ -263,6 +363,7 @@ impl<'a> Parser<'a> {
     /// Whether the parser has nothing after the end of the stream.
     fn done(&mut self) -> bool {
         match self {
+            Parser::Scan(scanner) => scanner.next().is_none(),
             Parser::Granit(parser) => parser.next().is_none(),
             Parser::Saphyr(parser) => parser.next_event().is_none(),
         }
@@ -299,7 +400,7 @@ struct Events<'a> {
     /// the saphyr path (not of the reader) gave up.
     flow: usize,
     flow_line_end: usize,
-    saphyr_refused: bool,
+    declined: bool,
     depth: usize,
     events: usize,
     max_events: usize,
@@ -314,7 +415,7 @@ impl<'a> Events<'a> {
             text,
             flow: 0,
             flow_line_end: 0,
-            saphyr_refused: false,
+            declined: false,
             depth: 0,
             events: 0,
             // Well inside the full loader's budgets (`2 * len + 10_000`
@@ -376,7 +477,7 @@ impl<'a> Events<'a> {
                 return None;
             }
             if self.saphyr() && !self.on_one_line(&next) {
-                self.saphyr_refused = true;
+                self.declined = true;
                 return None;
             }
             match &next.0 {
@@ -466,7 +567,7 @@ impl<'a> Reader<'a> {
     fn value(&mut self, key_at: usize) -> Option<Next<'a>> {
         let next = self.events.next()?;
         if self.events.saphyr() && next.1.saturating_sub(key_at) > KEY_REACH {
-            self.events.saphyr_refused = true;
+            self.events.declined = true;
             return None;
         }
         Some(next)

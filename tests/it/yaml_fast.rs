@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use proviso::source::Source;
+use proviso::topology::yaml_events::EventSource;
 use proviso::topology::{Topology, load, yaml_events};
 
 /// Everything a check can see of a topology, in a canonical text.
@@ -30,23 +31,40 @@ fn canonical(t: &Topology) -> String {
     out
 }
 
-/// Compares both loaders on `text`; whether the fast path took it.
+/// Compares the loaders on `text`: the fast path on each parser's events
+/// and as callers get it, against the full loader; and the scanner's
+/// events against granit's. Whether the fast path took it.
 fn same(text: &str) -> bool {
+    took_by(text).is_some()
+}
+
+/// As [`same`]; which parser the fast path read `text` on, if any.
+fn took_by(text: &str) -> Option<EventSource> {
     let src = Source::new("t.yaml", text);
     let full = load::yaml_serde(&src);
-    let fast = yaml_events::load(&src);
-    let took = fast.is_some();
-    match (fast, &full) {
-        (Some(fast), Ok(full)) => assert_eq!(
-            canonical(&fast),
-            canonical(full),
-            "the loaders differ on:\n{text}"
-        ),
-        (Some(_), Err(e)) => {
-            panic!("the fast path accepted what the full loader refuses ({e:?}):\n{text}")
-        }
-        (None, _) => {}
+    if let Err(e) = yaml_events::scan_agrees_with_granit(text) {
+        panic!("the scanner and granit read differently ({e}):\n{text}");
     }
+    for via in [EventSource::Scan, EventSource::Saphyr, EventSource::Granit] {
+        match (yaml_events::load_with(&src, via), &full) {
+            (Some(fast), Ok(full)) => assert_eq!(
+                canonical(&fast),
+                canonical(full),
+                "the loaders differ on {via:?} events on:\n{text}"
+            ),
+            (Some(_), Err(e)) => panic!(
+                "the fast path on {via:?} events accepted what the full loader refuses ({e:?}):\n{text}"
+            ),
+            (None, _) => {}
+        }
+    }
+    let fast = yaml_events::load(&src);
+    let took = fast.is_some().then(|| {
+        [EventSource::Scan, EventSource::Saphyr, EventSource::Granit]
+            .into_iter()
+            .find(|via| yaml_events::load_with(&src, *via).is_some())
+            .expect("a path that took it")
+    });
     // What callers get: the same result and the same diagnostics.
     match (load::yaml(&src), full) {
         (Ok(a), Ok(b)) => assert_eq!(canonical(&a), canonical(&b), "on:\n{text}"),
@@ -293,4 +311,136 @@ fn the_fuzzers_findings_load_the_same_both_ways() {
         let text = String::from_utf8(bytes).expect("the fuzz target feeds UTF-8 only");
         same(&text);
     }
+}
+
+/// Topologies in the plainest YAML, each in a style people write: the
+/// scanner (`topology::yaml_scan`) must read every one, as the full
+/// loader does.
+#[test]
+fn the_scanner_reads_the_plainest_yaml() {
+    let cases: &[&str] = &[
+        BASE,
+        "nodes: {a: {kind: x}}\n",
+        "nodes:\n  a:\n  b: ~\n  c: null\nedges:\n",
+        "nodes: {a: {}, b: {}}\nedges: []\n",
+        "# heading\nnodes: # the nodes\n  a: {kind: x} # trailing\n# between\nedges: []\n",
+        // a sequence at its key's indentation; items indented further
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n- from: a\n  to: b\n  kind: api\n- {from: b, to: a, kind: api}\nname: after\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n    -   from: a\n        to: b\n        kind: api\n",
+        // an item whose mapping starts on the next line
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n  -\n    from: a\n    to: b\n    kind: api\n  - # a comment\n    from: b\n    to: a\n    kind: api\n",
+        // quoted keys and values, spaces before a colon, blank lines, no final newline
+        "nodes:\n  'a b': {\"kind\": 'x y', note: \"# not a comment\"}\n\n   \n  c :\n    kind : z\nedges:\n  - {from: 'a b', to: c, kind: \"api\"}",
+        // nested flow collections, numbers, lists
+        "nodes:\n  a: {tags: [pci, phi], meta: {via: proxy, ports: [80, 443]}, gpus: 8, ratio: -1.5}\n  b:\n    tags: [x]\n    labels:\n      team: ml\n      owner: ann@example\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n  - {from: a, to: b, kind: api, tls: true, ports: [80, 443], meta: {via: proxy}}\n",
+        "name: 12\nagreement: a-b.contract\nnodes: {a: {kind: x}}\n",
+        "nodes:\n  a: {kind:   spaced   }\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n  - { from: a , to: b , kind: api }\n",
+    ];
+    // Null values, where granit places them (at the key's colon, at the
+    // end of an item's line after spaces and a comment): null edges are
+    // an error the full loader reports, but the events must agree.
+    for case in [
+        "nodes:\n  a:   \n  b:  # c\n  c: {}\nedges:\n- \n-   # c\n-\nname: x\n",
+        "nodes:\n  a: {}\nedges:\n  - \n  -\n",
+    ] {
+        assert_eq!(
+            yaml_events::scan_agrees_with_granit(case),
+            Ok(true),
+            "{case}"
+        );
+        assert_eq!(took_by(case), None, "{case}");
+    }
+    for case in cases {
+        assert_eq!(
+            took_by(case),
+            Some(EventSource::Scan),
+            "the scanner did not read:\n{case}"
+        );
+    }
+    for (n, flow, seed) in [(40, true, 5), (40, false, 6)] {
+        let text = generated(n, flow, seed);
+        assert_eq!(took_by(&text), Some(EventSource::Scan), "{text}");
+    }
+}
+
+/// What the scanner must decline (each is valid YAML it does not read,
+/// or an error the full loader reports): the fast path then reads it on
+/// a full parser, or leaves it to the full loader.
+#[test]
+fn the_scanner_declines_what_it_does_not_read() {
+    let long_key = format!("nodes:\n  {}: {{kind: x}}\n", "k".repeat(1100));
+    let cases: &[&str] = &[
+        // a plain scalar continued on the next line
+        "nodes:\n  a:\n    note: two\n      lines\n",
+        "nodes:\n  a: {kind: x}\n  b: {kind: y}\nedges:\n  - from: a\n    to:\n      b\n    kind: api\n",
+        // block scalars, anchors, aliases, tags, complex keys
+        "nodes:\n  a:\n    note: |\n      text\n",
+        "nodes:\n  a: &x {kind: x}\n  b: *x\n",
+        "nodes:\n  a: !!map {kind: x}\n",
+        "nodes:\n  ? a\n  : {kind: x}\n",
+        // a list of lists, a trailing comma, an empty entry
+        "nodes:\n  a:\n    tags:\n      - - x\n",
+        "nodes:\n  a: {tags: [x, y,]}\n",
+        "nodes:\n  a: {tags: [x, , y]}\n",
+        // characters outside the scanner's plain scalars
+        "nodes:\n  a: {url: http://x}\n",
+        "nodes:\n  a: {kind: x#y}\n",
+        "nodes:\n  a: {kind: 'it''s'}\n",
+        "nodes:\n  a: {kind: \"tab\\t\"}\n",
+        // a flow collection over two lines
+        "nodes:\n  a: {kind: x,\n    zone: y}\n",
+        // a root that is not a block mapping at column 0
+        "- a\n- b\n",
+        "  nodes: {a: {kind: x}}\n",
+        "{nodes: {a: {kind: x}}}\n",
+        // indentation errors, a key with no colon, a second value
+        "nodes:\n  a: {kind: x}\n b: {kind: y}\n",
+        "nodes:\n  a: {kind: x}\n  b\n",
+        "nodes:\n  a: x: y\n",
+        "nodes:\n  a: {kind: x} extra\n",
+        "",
+        "# only a comment\n",
+        &long_key,
+    ];
+    for case in cases {
+        assert_eq!(
+            yaml_events::scan_agrees_with_granit(case),
+            Ok(false),
+            "the scanner read:\n{case}"
+        );
+        assert_ne!(took_by(case), Some(EventSource::Scan), "{case}");
+    }
+}
+
+/// Every one-byte edit of a small plain topology (each YAML indicator,
+/// a space, a line feed or a letter inserted at each place, or the byte
+/// there deleted): the scanner reads the result as granit does, or
+/// declines it, and the fast path gives the full loader's topology.
+#[test]
+fn one_byte_edits_of_a_plain_topology_read_the_same_every_way() {
+    let base = "nodes:\n  a: {kind: x, tags: [p, q]}\n  b:\n    kind: y\nedges:\n- from: a\n  to: 'b'\n  kind: api # c\n";
+    let mut read = 0;
+    for at in 0..=base.len() {
+        for insert in [
+            "", " ", "\n", "-", ":", "#", ",", "[", "]", "{", "}", "'", "\"", "x", "?", "&", "|",
+        ] {
+            let mut text = String::from(&base[..at]);
+            text.push_str(insert);
+            // The empty insertion deletes the byte at `at`.
+            let rest = if insert.is_empty() {
+                base.get(at + 1..).unwrap_or("")
+            } else {
+                &base[at..]
+            };
+            text.push_str(rest);
+            if took_by(&text) == Some(EventSource::Scan) {
+                read += 1;
+            }
+        }
+    }
+    // Many edits stay plain (a letter in a name, a space after a colon):
+    // else this test compares nothing.
+    assert!(read > 100, "the scanner read only {read} edits");
 }
