@@ -387,4 +387,72 @@ mod tests {
         assert_eq!(&text[t.nodes[1].span()], "c");
         assert_eq!((t.edges[0].from, t.edges[0].to), (1, 0));
     }
+
+    /// Edge ends are looked up in batches ([`super::raw`]): across a
+    /// batch's boundary every end still finds its node, an escaped id
+    /// (copied, not lent) included, and each unknown id is reported at its
+    /// own position, in file order.
+    #[test]
+    fn edge_ends_found_in_batches_find_their_nodes_and_report_unknown_ids_in_order() {
+        let n = 3000; // 6000 ends: more than one batch
+        let mut text = String::from("{\"nodes\": {\"hub\": {\"kind\": \"gateway\"}");
+        for i in 0..n {
+            text.push_str(&format!(", \"n{i}\": {{\"kind\": \"model\"}}"));
+        }
+        text.push_str("},\n\"edges\": [");
+        let unknown = [5, 2100, 2999];
+        for i in 0..n {
+            let sep = if i == 0 { "" } else { ", " };
+            let to = if unknown.contains(&i) {
+                format!("x{i}")
+            } else {
+                format!("n{}", (i * 7) % n)
+            };
+            // Every tenth `from` names the hub with an escape.
+            let from = if i % 10 == 0 {
+                "h\\u0075b".to_string()
+            } else {
+                format!("n{i}")
+            };
+            text.push_str(&format!(
+                "{sep}{{\"from\": \"{from}\", \"to\": \"{to}\", \"kind\": \"api\"}}"
+            ));
+        }
+        text.push_str("]}");
+        let src = Source::new("t.json", text.clone());
+        let errors = json(&src).expect_err("three edges name unknown nodes").0;
+        let messages: Vec<String> = errors.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            messages,
+            [
+                "edge to unknown node `x5`",
+                "edge to unknown node `x2100`",
+                "edge to unknown node `x2999`"
+            ]
+        );
+        for (d, i) in errors.iter().zip(unknown) {
+            let at = d.primary.as_ref().expect("each error has a position");
+            assert_eq!(&text[at.span.clone()], format!("x{i}"));
+        }
+        // Without the unknown ids, every end is the node it names.
+        let fixed = unknown
+            .iter()
+            .fold(text, |t, i| t.replace(&format!("\"x{i}\""), "\"n0\""));
+        let t = json(&Source::new("t.json", fixed)).expect("the topology loads");
+        assert_eq!(t.edges.len(), n);
+        for (i, e) in t.edges.iter().enumerate() {
+            let from = if i % 10 == 0 {
+                "hub".to_string()
+            } else {
+                format!("n{i}")
+            };
+            let to = if unknown.contains(&i) {
+                "n0".to_string()
+            } else {
+                format!("n{}", (i * 7) % n)
+            };
+            assert_eq!(t.nodes[e.from as usize].id, from, "edge {i}");
+            assert_eq!(t.nodes[e.to as usize].id, to, "edge {i}");
+        }
+    }
 }

@@ -20,6 +20,7 @@
 //! the model never reads files itself.
 
 pub mod estate;
+mod index;
 pub mod json;
 pub mod load;
 pub mod markdown;
@@ -153,16 +154,6 @@ mod attrs {
     }
 }
 
-/// The id index of `nodes`, built in one pass.
-fn index_of(nodes: &[Node]) -> HashMap<CompactString, u32> {
-    let mut index = HashMap::default();
-    index.reserve(nodes.len());
-    for (ix, n) in nodes.iter().enumerate() {
-        index.entry(n.id.clone()).or_insert(ix as u32);
-    }
-    index
-}
-
 /// The attribute accessors of [`Node`] and [`Edge`], one implementation.
 macro_rules! attr_accessors {
     () => {
@@ -270,16 +261,13 @@ pub struct Topology {
     pub edges: Vec<Edge>,
     /// Attribute names and values, edge kinds.
     pub strings: Interner,
-    /// Node id to index. Ids of up to 24 bytes (nearly all) are stored
-    /// inline in the table, so a lookup at a million nodes touches one
-    /// cache line instead of two (the table and a separate heap string):
-    /// with `Box<str>` keys, lookups were 40% of loading 1M nodes.
+    /// Node id to index ([`index::NodeIndex`]).
     ///
     /// Only loading needs it (the engine never looks an id up), and at a
-    /// million nodes it is 64 MB of the check's peak memory, so the
+    /// million nodes it is 16 MB of the check's peak memory, so the
     /// loaders drop it when they are done ([`Topology::drop_index`]); a
     /// lookup after that builds it again, once.
-    index: OnceLock<HashMap<CompactString, u32>>,
+    index: OnceLock<index::NodeIndex>,
     /// The other files of an estate (docs/sources.md), each with the
     /// offset its spans are shifted by: an estate's spans live in one
     /// address space, `source` at 0 and each part after the one before, so
@@ -327,7 +315,7 @@ impl Topology {
         attrs.sort_unstable();
         let ix = self.nodes.len() as u32;
         let id = CompactString::new(id);
-        self.index_insert(id.clone(), ix)?;
+        self.index_insert(&id, ix)?;
         self.nodes.push(Node {
             id,
             attrs: attrs.into(),
@@ -349,7 +337,7 @@ impl Topology {
         let id = CompactString::new(id);
         // One probe for the duplicate check and the insertion: at a
         // million nodes each probe is a cache miss.
-        self.index_insert(id.clone(), ix)?;
+        self.index_insert(&id, ix)?;
         attrs.sort_unstable();
         // `tags: [a, a]` is read as one element `a`.
         let len = dedup_len(attrs);
@@ -399,25 +387,30 @@ impl Topology {
     /// The index of the node with this id.
     pub fn node_index(&self, id: &str) -> Option<u32> {
         self.index
-            .get_or_init(|| index_of(&self.nodes))
-            .get(id)
-            .copied()
+            .get_or_init(|| index::NodeIndex::of(&self.nodes))
+            .get(&self.nodes, id)
+    }
+
+    /// [`Topology::node_index`] of each of `ids`, into `found`; faster
+    /// than one by one on a large topology (see [`index::NodeIndex`]).
+    pub(crate) fn node_indices<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a str> + Clone,
+        found: &mut Vec<Option<u32>>,
+    ) {
+        self.index
+            .get_or_init(|| index::NodeIndex::of(&self.nodes))
+            .get_many(&self.nodes, ids, found);
     }
 
     /// Records `id` as node `ix`, unless a node has it already: then its
     /// index is the error.
-    fn index_insert(&mut self, id: CompactString, ix: u32) -> Result<(), u32> {
-        use std::collections::hash_map::Entry;
-        let mut index = self.index.take().unwrap_or_else(|| index_of(&self.nodes));
-        let result = match index.entry(id) {
-            Entry::Occupied(prev) => Err(*prev.get()),
-            Entry::Vacant(slot) => {
-                slot.insert(ix);
-                Ok(())
-            }
-        };
-        self.index = OnceLock::from(index);
-        result
+    fn index_insert(&mut self, id: &str, ix: u32) -> Result<(), u32> {
+        if self.index.get().is_none() {
+            self.index = OnceLock::from(index::NodeIndex::of(&self.nodes));
+        }
+        let index = self.index.get_mut().expect("the index was just built");
+        index.insert(&self.nodes, id, ix)
     }
 
     /// Frees the id index (see [`Topology::index`]); loaders call it when

@@ -20,7 +20,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use super::{EMPTY_LIST, LIST, Sym, Topology};
 use crate::diag::{Diagnostic, Errors, suggest};
-use crate::source::{Source, Span};
+use crate::source::{CompactSpan, Source, Span};
 
 /// Text read from the document. The source is passed in so that a loader
 /// can keep a string as a range of the text instead of a copy (the JSON
@@ -310,6 +310,25 @@ struct PendingEdge {
     span: Span,
 }
 
+/// An edge end whose node is looked up with the others of its batch
+/// ([`Builder::resolve_late`]).
+struct LateEnd {
+    /// The edge, already in [`Topology::edges`] with this end unset.
+    edge: u32,
+    /// `to` rather than `from`.
+    to: bool,
+    /// The id's span; its text too, unless `owned` holds it.
+    span: CompactSpan,
+    /// The id, when it is not the text at its span (an escaped JSON
+    /// string, a quoted YAML one).
+    owned: Option<Box<str>>,
+}
+
+/// How many edge ends wait for a batch lookup: enough that the lookups'
+/// cache misses overlap, few enough that the ids just read are still in
+/// cache (a batch of ends names about 400 KB of a generated estate).
+const LATE_BATCH: usize = 4096;
+
 /// Whose attributes are being read, for the words of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
@@ -339,6 +358,8 @@ pub struct Builder {
     /// The span of the key of the node being read.
     node_span: Span,
     pending: Vec<PendingEdge>,
+    /// Ends of edges read after `nodes`, for the next batch lookup.
+    late: Vec<LateEnd>,
     nodes_read: bool,
     saw_nodes: bool,
     /// Unknown node ids given a "did you mean" so far.
@@ -399,6 +420,7 @@ impl Builder {
             context: None,
             node_span: 0..0,
             pending: Vec::new(),
+            late: Vec::new(),
             nodes_read: false,
             saw_nodes: false,
             suggested: 0,
@@ -607,9 +629,76 @@ impl Builder {
                     .help("a topology needs `nodes:` (a map from node id to attributes) and usually `edges:`"),
             );
         }
+        self.resolve_late();
         for p in std::mem::take(&mut self.pending) {
             self.add_edge(p);
         }
+    }
+
+    /// Adds an edge read after `nodes`, its ends left for the next batch
+    /// lookup. At a million nodes each lookup of an id is two cache misses
+    /// (the table's control bytes, then the bucket); looked up one by one
+    /// between the parser's work, they happen one after the other, while a
+    /// loop of nothing but lookups lets the processor wait for several at
+    /// once.
+    fn add_edge_late(
+        &mut self,
+        [from, to]: [(&str, &Span); 2],
+        kind: &str,
+        attrs: Vec<(Sym, Sym)>,
+        span: Span,
+    ) {
+        let edge = self.topo.edges.len() as u32;
+        let text = self.topo.source.text();
+        for (to, (id, at)) in [(false, from), (true, to)] {
+            // The id is the text at its span when the loader lent it.
+            let lent = text
+                .get(at.clone())
+                .is_some_and(|t| std::ptr::eq(t.as_ptr(), id.as_ptr()) && t.len() == id.len());
+            self.late.push(LateEnd {
+                edge,
+                to,
+                span: at.clone().into(),
+                owned: (!lent).then(|| id.into()),
+            });
+        }
+        self.topo
+            .add_edge_interned(u32::MAX, u32::MAX, kind, attrs, span);
+        if self.late.len() >= LATE_BATCH {
+            self.resolve_late();
+        }
+    }
+
+    /// Looks up the ends in [`Builder::late`], then sets them or reports
+    /// each unknown id, in file order.
+    fn resolve_late(&mut self) {
+        let mut late = std::mem::take(&mut self.late);
+        let source = self.topo.source.clone();
+        let text = source.text();
+        fn id<'a>(end: &'a LateEnd, text: &'a str) -> &'a str {
+            match &end.owned {
+                Some(id) => id,
+                None => text.get(end.span.range()).unwrap_or(""),
+            }
+        }
+        let mut found = Vec::with_capacity(late.len());
+        self.topo
+            .node_indices(late.iter().map(|end| id(end, text)), &mut found);
+        for (end, found) in late.iter().zip(found) {
+            let Some(ix) = found else {
+                let role = if end.to { "to" } else { "from" };
+                self.unknown(id(end, text), end.span.range(), role);
+                continue;
+            };
+            let edge = &mut self.topo.edges[end.edge as usize];
+            if end.to {
+                edge.to = ix;
+            } else {
+                edge.from = ix;
+            }
+        }
+        late.clear();
+        self.late = late;
     }
 
     fn resolve(&mut self, (id, span): (&str, &Span), role: &str) -> Option<u32> {
@@ -621,6 +710,12 @@ impl Builder {
         if let Some(ix) = found {
             return Some(ix);
         }
+        self.unknown(id, span.clone(), role);
+        None
+    }
+
+    /// Reports an edge end naming no node.
+    fn unknown(&mut self, id: &str, span: Span, role: &str) {
         // A suggestion compares the id with every node id: O(V) per
         // unknown id, so only the first few get one (a file of many edges
         // to unknown nodes would otherwise cost O(E·V)).
@@ -635,10 +730,9 @@ impl Builder {
         let src = self.topo.source.clone();
         self.error(
             Diagnostic::error(format!("edge {role} unknown node `{id}`"))
-                .at(&src, span.clone(), "no node has this id")
+                .at(&src, span, "no node has this id")
                 .help(help),
         );
-        None
     }
 
     fn add_edge(&mut self, p: PendingEdge) {
@@ -898,7 +992,7 @@ impl<'de, K: Located> Visitor<'de> for EdgesSeed<'_, K> {
             };
             if b.nodes_read {
                 let ends = [(from.0.text(&src), &from.1), (to.0.text(&src), &to.1)];
-                b.add_edge_parts(ends, kind.0.text(&src), edge.attrs, span);
+                b.add_edge_late(ends, kind.0.text(&src), edge.attrs, span);
             } else {
                 b.pending.push(PendingEdge {
                     from: (from.0.into_text(&src), from.1),
