@@ -5,12 +5,12 @@
 //!
 //! Why a scanner of our own, when YAML parsers exist: the issue's target
 //! (the 100k-node estate checked in a second) is out of reach of every
-//! parser we measured. saphyr-parser, granit and libyaml all build a
-//! `String` per scalar and track YAML's full state machine; their events
-//! alone cost more than the whole check (docs/performance.md, "The event
-//! parser, measured"). This scanner borrows every scalar from the text
-//! and knows only a small subset of YAML, so it is a few branches per
-//! byte.
+//! parser we measured. They run YAML's full state machine and move each
+//! token through queues (granit), or build a `String` per scalar as well
+//! (saphyr-parser); their events alone cost more than the whole check
+//! should (docs/performance.md, "The event parser, measured"). This
+//! scanner borrows every scalar from the text and knows only a small
+//! subset of YAML, so it is a few branches per byte.
 //!
 //! Why it cannot change what a file means: it *declines* (sets
 //! [`Scanner::declined`] and stops) at the first thing outside that
