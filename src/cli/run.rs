@@ -58,10 +58,14 @@ impl Loaded {
             Loaded::markdown_units(&mut out, found, &src, profile);
             return out;
         }
-        let format = args
-            .input_format
-            .forced(&display)
-            .or_else(|| sources::detect(src.text()));
+        let clock = Instant::now();
+        let (format, preloaded) = match args.input_format.forced(&display) {
+            Some(forced) => (Some(forced), None),
+            None => sources::detect_loading(&src),
+        };
+        if preloaded.is_some() {
+            out.timings.add(&found.path, "load", clock.elapsed());
+        }
         if let Some(format) = format.filter(|f| !matches!(f, sources::Format::Proviso(_))) {
             let clock = Instant::now();
             let loaded = sources::load(&src, format, profile);
@@ -73,7 +77,10 @@ impl Loaded {
             Some(sources::Format::Proviso(kind)) => kind,
             _ => load::Kind::of_path(&display).unwrap_or(load::Kind::Yaml),
         };
-        if !found.explicit {
+        // A clean load with nodes or edges is a topology, whatever the
+        // scan would say (only proviso's top-level keys loaded).
+        let clean = matches!(&preloaded, Some(Ok(t)) if !t.nodes.is_empty() || !t.edges.is_empty());
+        if !found.explicit && !clean {
             match load::classify(src.text(), kind) {
                 load::Class::Topology => {}
                 load::Class::Other(why) => {
@@ -96,9 +103,12 @@ impl Loaded {
                 }
             }
         }
-        let clock = Instant::now();
-        let loaded = load::from_source(&src, kind);
-        out.timings.add(&found.path, "load", clock.elapsed());
+        let loaded = preloaded.unwrap_or_else(|| {
+            let clock = Instant::now();
+            let loaded = load::from_source(&src, kind);
+            out.timings.add(&found.path, "load", clock.elapsed());
+            loaded
+        });
         out.load(loaded, display, &found.path);
         out
     }

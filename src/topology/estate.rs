@@ -478,13 +478,14 @@ pub fn load(
                 .at(&manifest.source, part.span.clone(), "a manifest")
                 .into())]
             } else {
-                let format = part
-                    .format
-                    .or_else(|| sources::detect(src.text()))
-                    .unwrap_or_else(|| {
-                        Format::Proviso(load::Kind::of_path(src.path()).unwrap_or(load::Kind::Yaml))
-                    });
-                vec![sources::load(&src, format, merged.as_ref())]
+                let (format, preloaded) = match part.format {
+                    Some(forced) => (Some(forced), None),
+                    None => sources::detect_loading(&src),
+                };
+                let format = format.unwrap_or_else(|| {
+                    Format::Proviso(load::Kind::of_path(src.path()).unwrap_or(load::Kind::Yaml))
+                });
+                vec![preloaded.unwrap_or_else(|| sources::load(&src, format, merged.as_ref()))]
             };
         for r in results {
             match r {
