@@ -225,8 +225,8 @@ impl Ctx<'_> {
         }
         let (graph, edges, view) = self.walked(follow);
         let kinds = &self.walked_mask(follow, kinds);
-        let (paths, total) = paths::forward(graph, edges, kinds, s, t, w, goal, self.max);
-        let violating = paths::violating_edges(graph, edges, kinds, s, t, w, goal);
+        let (paths, total, violating) =
+            paths::forward_violating(graph, edges, kinds, s, t, w, goal, self.max);
         let found = Found {
             offences: Offences {
                 kept: paths
@@ -269,7 +269,7 @@ impl Ctx<'_> {
             let key = (follow, kinds.clone(), to.clone());
             let cached = lock(&self.memo.reach).get(&key).cloned();
             cached.unwrap_or_else(|| {
-                let reach = paths::can_reach(graph, edges, kinds, to);
+                let reach = paths::can_reach(graph, kinds, to);
                 lock(&self.memo.reach).insert(key, reach.clone());
                 reach
             })
@@ -450,7 +450,7 @@ impl Ctx<'_> {
     ) -> Found {
         let lay = self.layered(q, mask, direct, covers, want);
         let all = EdgeMask::all();
-        let (paths, total) = paths::forward(
+        let (paths, total, violating) = paths::forward_violating(
             &lay.graph,
             &lay.edges,
             &all,
@@ -460,18 +460,10 @@ impl Ctx<'_> {
             q.goal,
             self.max,
         );
-        let mut violating: Vec<u32> = paths::violating_edges(
-            &lay.graph,
-            &lay.edges,
-            &all,
-            &lay.sources,
-            &lay.targets,
-            lay.via.as_ref(),
-            q.goal,
-        )
-        .into_iter()
-        .map(|p| self.original(q.follow, &lay, p).0)
-        .collect();
+        let mut violating: Vec<u32> = violating
+            .into_iter()
+            .map(|p| self.original(q.follow, &lay, p).0)
+            .collect();
         violating.sort_unstable();
         violating.dedup();
         Found {

@@ -20,7 +20,21 @@ pub struct Graph {
     out_start: Vec<u32>,
     out_edges: Vec<u32>,
     in_start: Vec<u32>,
-    in_edges: Vec<u32>,
+    in_arcs: Vec<Arc>,
+}
+
+/// An edge entering a node, with what a backward search reads of it: its
+/// other end and its kind. Edges entering one node lie anywhere in the
+/// file, so reading them from [`Edge`] costs a cache miss per edge at a
+/// million nodes; the backward searches read these 12 bytes in a row.
+#[derive(Debug, Clone, Copy)]
+pub struct Arc {
+    /// The edge's index in the edge list.
+    pub edge: u32,
+    /// The node it leaves.
+    pub from: u32,
+    /// Its kind.
+    pub kind: Sym,
 }
 
 impl Graph {
@@ -28,11 +42,22 @@ impl Graph {
     pub fn new(nodes: usize, edges: &[Edge]) -> Self {
         let (out_start, out_edges) = csr(nodes, edges, |e| e.from);
         let (in_start, in_edges) = csr(nodes, edges, |e| e.to);
+        let in_arcs = in_edges
+            .into_iter()
+            .map(|e| {
+                let edge = &edges[e as usize];
+                Arc {
+                    edge: e,
+                    from: edge.from,
+                    kind: edge.kind,
+                }
+            })
+            .collect();
         Graph {
             out_start,
             out_edges,
             in_start,
-            in_edges,
+            in_arcs,
         }
     }
 
@@ -47,10 +72,10 @@ impl Graph {
         &self.out_edges[self.out_start[v] as usize..self.out_start[v + 1] as usize]
     }
 
-    /// Indices of the edges entering `v`, in file order.
-    pub fn inc(&self, v: u32) -> &[u32] {
+    /// The edges entering `v`, in file order.
+    pub fn inc(&self, v: u32) -> &[Arc] {
         let v = v as usize;
-        &self.in_edges[self.in_start[v] as usize..self.in_start[v + 1] as usize]
+        &self.in_arcs[self.in_start[v] as usize..self.in_start[v + 1] as usize]
     }
 }
 
@@ -113,7 +138,13 @@ impl EdgeMask {
     /// Whether edge number `e` of the walked list is followed.
     #[inline]
     pub fn allows(&self, e: u32, edge: &Edge) -> bool {
-        self.kinds.allows(edge.kind) && self.edges.as_ref().is_none_or(|b| b.contains(e as usize))
+        self.allows_kind(e, edge.kind)
+    }
+
+    /// Whether edge number `e`, of kind `kind`, is followed.
+    #[inline]
+    pub fn allows_kind(&self, e: u32, kind: Sym) -> bool {
+        self.kinds.allows(kind) && self.edges.as_ref().is_none_or(|b| b.contains(e as usize))
     }
 
     /// This mask for a derived edge list whose edge `i` stands for

@@ -54,9 +54,33 @@ pub struct Path {
 
 const NONE: u32 = u32::MAX;
 
+/// [`forward`]'s witnesses and count, and every edge on a violating walk
+/// ([`violating_edges`]), from one forward search and one backward: the
+/// states [`forward`] reaches are exactly [`Live::fwd`], so the forward
+/// half of [`live`] is not walked twice.
+#[allow(clippy::too_many_arguments)]
+pub fn forward_violating(
+    graph: &Graph,
+    edges: &[Edge],
+    kinds: &EdgeMask,
+    sources: &FixedBitSet,
+    targets: &FixedBitSet,
+    via: Option<&FixedBitSet>,
+    goal: Goal,
+    max: usize,
+) -> (Vec<Path>, usize, Vec<u32>) {
+    let (paths, total, fwd) = forward(graph, edges, kinds, sources, targets, via, goal, max);
+    let live = backward(fwd, graph, kinds, targets, via, goal);
+    (
+        paths,
+        total,
+        live.violating(edges, kinds, targets, via, goal),
+    )
+}
+
 /// For each of the first `max` targets (in file order) reachable in
-/// violation of `goal`, one shortest path; and how many targets are
-/// reachable in violation in all.
+/// violation of `goal`, one shortest path; how many targets are
+/// reachable in violation in all; and the states reached.
 #[allow(clippy::too_many_arguments)]
 pub fn forward(
     graph: &Graph,
@@ -67,7 +91,7 @@ pub fn forward(
     via: Option<&FixedBitSet>,
     goal: Goal,
     max: usize,
-) -> (Vec<Path>, usize) {
+) -> (Vec<Path>, usize, FixedBitSet) {
     let n = graph.len();
     // State s = 2 * node + passed.
     let mut seen = FixedBitSet::with_capacity(2 * n);
@@ -136,7 +160,7 @@ pub fn forward(
             edges: path,
         });
     }
-    (paths, total)
+    (paths, total, seen)
 }
 
 /// The hops all witnesses of one reading may hold together, per node and
@@ -144,12 +168,7 @@ pub fn forward(
 pub const HOPS_PER_ELEMENT: usize = 4;
 
 /// The nodes that have a path of at least one edge to some target.
-pub fn can_reach(
-    graph: &Graph,
-    edges: &[Edge],
-    kinds: &EdgeMask,
-    targets: &FixedBitSet,
-) -> FixedBitSet {
+pub fn can_reach(graph: &Graph, kinds: &EdgeMask, targets: &FixedBitSet) -> FixedBitSet {
     let n = graph.len();
     let mut reached = FixedBitSet::with_capacity(n);
     let mut expanded = FixedBitSet::with_capacity(n);
@@ -159,12 +178,11 @@ pub fn can_reach(
         queue.push_back(t as u32);
     }
     while let Some(v) = queue.pop_front() {
-        for &e in graph.inc(v) {
-            let edge = &edges[e as usize];
-            if !kinds.allows(e, edge) {
+        for arc in graph.inc(v) {
+            if !kinds.allows_kind(arc.edge, arc.kind) {
                 continue;
             }
-            let u = edge.from;
+            let u = arc.from;
             reached.insert(u as usize);
             if !expanded.put(u as usize) {
                 queue.push_back(u);
@@ -174,12 +192,11 @@ pub fn can_reach(
     reached
 }
 
-/// The state after taking edge `e` from state `(u, passed)`, if a
+/// The state after taking an edge into `v` from state `(u, passed)`, if a
 /// violating walk may continue there: `passed` becomes true once an
 /// interior node is in W, and `route via W` drops walks that passed W.
 #[inline]
-fn step(edge: &Edge, passed: bool, via: Option<&FixedBitSet>, goal: Goal) -> Option<u32> {
-    let v = edge.to;
+fn step(v: u32, passed: bool, via: Option<&FixedBitSet>, goal: Goal) -> Option<u32> {
     let next = passed || via.is_some_and(|w| w.contains(v as usize));
     if goal == Goal::Avoiding && next {
         return None;
@@ -238,39 +255,51 @@ pub fn live(
             if !kinds.allows(e, edge) {
                 continue;
             }
-            if let Some(next) = step(edge, state % 2 == 1, via, goal)
+            if let Some(next) = step(edge.to, state % 2 == 1, via, goal)
                 && !fwd.put(next as usize)
             {
                 queue.push_back(next);
             }
         }
     }
+    backward(fwd, graph, kinds, targets, via, goal)
+}
+
+/// The backward half of [`live`], given its forward half `fwd`.
+fn backward(
+    fwd: FixedBitSet,
+    graph: &Graph,
+    kinds: &EdgeMask,
+    targets: &FixedBitSet,
+    via: Option<&FixedBitSet>,
+    goal: Goal,
+) -> Live {
+    let n = graph.len();
+    let mut queue: VecDeque<u32> = VecDeque::new();
     // Backward: a state is `co` if one of its transitions is a violating
     // arrival, or leads to a `co` state.
     let mut co = FixedBitSet::with_capacity(2 * n);
     for t in targets.ones() {
-        for &e in graph.inc(t as u32) {
-            let edge = &edges[e as usize];
-            if !kinds.allows(e, edge) {
+        for arc in graph.inc(t as u32) {
+            if !kinds.allows_kind(arc.edge, arc.kind) {
                 continue;
             }
             for passed in [false, true] {
-                let state = 2 * edge.from + passed as u32;
-                if arrives(targets, edge.to, passed, goal) && !co.put(state as usize) {
+                let state = 2 * arc.from + passed as u32;
+                if arrives(targets, t as u32, passed, goal) && !co.put(state as usize) {
                     queue.push_back(state);
                 }
             }
         }
     }
     while let Some(state) = queue.pop_front() {
-        for &e in graph.inc(state / 2) {
-            let edge = &edges[e as usize];
-            if !kinds.allows(e, edge) {
+        for arc in graph.inc(state / 2) {
+            if !kinds.allows_kind(arc.edge, arc.kind) {
                 continue;
             }
             for passed in [false, true] {
-                let prev = 2 * edge.from + passed as u32;
-                if step(edge, passed, via, goal) == Some(state) && !co.put(prev as usize) {
+                let prev = 2 * arc.from + passed as u32;
+                if step(state / 2, passed, via, goal) == Some(state) && !co.put(prev as usize) {
                     queue.push_back(prev);
                 }
             }
@@ -300,7 +329,7 @@ impl Live {
         if arrives(targets, edge.to, passed, goal) {
             return Some(None);
         }
-        step(edge, passed, via, goal)
+        step(edge.to, passed, via, goal)
             .filter(|&next| self.co.contains(next as usize))
             .map(Some)
     }
@@ -318,16 +347,30 @@ pub fn violating_edges(
     via: Option<&FixedBitSet>,
     goal: Goal,
 ) -> Vec<u32> {
-    let live = live(graph, edges, kinds, sources, targets, via, goal);
-    edges
-        .iter()
-        .enumerate()
-        .filter(|&(e, edge)| {
-            kinds.allows(e as u32, edge)
-                && [false, true]
-                    .into_iter()
-                    .any(|p| live.transition(edge, p, targets, via, goal).is_some())
-        })
-        .map(|(e, _)| e as u32)
-        .collect()
+    live(graph, edges, kinds, sources, targets, via, goal)
+        .violating(edges, kinds, targets, via, goal)
+}
+
+impl Live {
+    /// The edges with a transition on a violating walk, in file order.
+    fn violating(
+        &self,
+        edges: &[Edge],
+        kinds: &EdgeMask,
+        targets: &FixedBitSet,
+        via: Option<&FixedBitSet>,
+        goal: Goal,
+    ) -> Vec<u32> {
+        edges
+            .iter()
+            .enumerate()
+            .filter(|&(e, edge)| {
+                kinds.allows(e as u32, edge)
+                    && [false, true]
+                        .into_iter()
+                        .any(|p| self.transition(edge, p, targets, via, goal).is_some())
+            })
+            .map(|(e, _)| e as u32)
+            .collect()
+    }
 }
