@@ -59,10 +59,7 @@ impl Loaded {
             return out;
         }
         let clock = Instant::now();
-        let (format, preloaded) = match args.input_format.forced(&display) {
-            Some(forced) => (Some(forced), None),
-            None => sources::detect_loading(&src),
-        };
+        let (format, preloaded) = sources::detect_loading(&src, args.input_format.forced(&display));
         if preloaded.is_some() {
             out.timings.add(&found.path, "load", clock.elapsed());
         }

@@ -478,10 +478,7 @@ pub fn load(
                 .at(&manifest.source, part.span.clone(), "a manifest")
                 .into())]
             } else {
-                let (format, preloaded) = match part.format {
-                    Some(forced) => (Some(forced), None),
-                    None => sources::detect_loading(&src),
-                };
+                let (format, preloaded) = sources::detect_loading(&src, part.format);
                 let format = format.unwrap_or_else(|| {
                     Format::Proviso(load::Kind::of_path(src.path()).unwrap_or(load::Kind::Yaml))
                 });

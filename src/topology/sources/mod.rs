@@ -87,9 +87,9 @@ pub fn detect(text: &str) -> Option<Format> {
     backstage::is_catalog(text).then_some(Format::Backstage)
 }
 
-/// The format of a file nobody forced, and its proviso load when that
-/// was tried first: what [`detect`] says, without its second parse of a
-/// large `.json` topology.
+/// The format of a file (`forced`, else detected), and its proviso load
+/// when that was tried first: what [`detect`] says, without its second
+/// parse of a large `.json` topology.
 ///
 /// A `.json` file is first offered to proviso's own JSON loader. One that
 /// loads without error has only proviso's top-level keys (`name`,
@@ -100,7 +100,13 @@ pub fn detect(text: &str) -> Option<Format> {
 /// plan is still read as a plan), and its failed load is returned only
 /// when detection leaves the file to proviso, so its errors are not
 /// computed twice. At a million nodes this saves a third of a second.
-pub fn detect_loading(source: &SourceRef) -> (Option<Format>, Option<Result<Topology, Errors>>) {
+pub fn detect_loading(
+    source: &SourceRef,
+    forced: Option<Format>,
+) -> (Option<Format>, Option<Result<Topology, Errors>>) {
+    if forced.is_some() {
+        return (forced, None);
+    }
     if load::Kind::of_path(source.path()) != Some(load::Kind::Json) {
         return (detect(source.text()), None);
     }
@@ -171,7 +177,7 @@ mod tests {
     fn loading_first_picks_what_detection_picks_and_loads_what_the_loader_loads() {
         for text in TEXTS {
             let source = crate::source::Source::new("t.json", text);
-            let (format, preloaded) = detect_loading(&source);
+            let (format, preloaded) = detect_loading(&source, None);
             let loaded = load::from_source(&source, load::Kind::Json);
             let detected = detect(text);
             match (&preloaded, loaded.is_ok()) {
@@ -196,7 +202,8 @@ mod tests {
     #[test]
     fn a_file_not_named_json_is_only_detected() {
         for text in TEXTS {
-            let (format, preloaded) = detect_loading(&crate::source::Source::new("t.yaml", text));
+            let (format, preloaded) =
+                detect_loading(&crate::source::Source::new("t.yaml", text), None);
             assert!(preloaded.is_none());
             assert_eq!(format, detect(text), "{text}");
         }
