@@ -36,7 +36,7 @@ use std::path::{Component, Path, PathBuf};
 
 use foldhash::HashMap;
 use serde::Deserialize;
-use serde_saphyr::{MessageFormatter as _, Spanned};
+use serde_saphyr::Spanned;
 
 use super::sources::{self, Format, Profile};
 use super::{EMPTY_LIST, LIST, Sym, Topology, load, markdown};
@@ -218,26 +218,13 @@ impl Manifest {
         options.budget = Some(budget);
         let raw: RawManifest = serde_saphyr::from_str_with_options(source.text(), options)
             .map_err(|e| {
-                let message = load::limits(e.without_snippet())
-                    .map(|(m, _)| m)
-                    .unwrap_or_else(|| {
-                        serde_saphyr::DefaultMessageFormatter
-                            .format_message(e.without_snippet())
-                            .to_string()
-                    });
+                let message = crate::topology::load::yaml_message(&e);
                 let d = Diagnostic::error(format!(
                     "the estate manifest cannot be read: {}",
                     display(&message)
                 ))
                 .help("a manifest has `estate: NAME`, `parts:` (a list of `{path, input-format, profile, prefix}`) and `join:` (a list of `{from, to, prefer}`)");
-                let d = match e.location() {
-                    Some(loc) => {
-                        let at = source.offset(loc.line() as usize, loc.column() as usize);
-                        let end = (at + 1).min(source.text().len());
-                        d.at(source, at.min(end)..end, "here")
-                    }
-                    None => d,
-                };
+                let d = crate::topology::load::at_yaml_error(d, source, &e);
                 Errors(vec![d])
             })?;
         let mut errors = Vec::new();

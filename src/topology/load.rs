@@ -139,13 +139,32 @@ fn parser_error(source: &SourceRef, e: &serde_saphyr::Error, context: Option<&st
         Some(ctx) if about_a_value => format!("{message} in {ctx}"),
         _ => message,
     };
-    let d = Diagnostic::error(message).maybe_help(help);
+    at_yaml_error(Diagnostic::error(message).maybe_help(help), source, e)
+}
+
+/// serde-saphyr's message for `e`: ours where [`limits`] knows its kind,
+/// else serde-saphyr's own, without its snippet.
+pub(crate) fn yaml_message(e: &serde_saphyr::Error) -> String {
+    limits(e.without_snippet())
+        .map(|(m, _)| m)
+        .unwrap_or_else(|| {
+            serde_saphyr::DefaultMessageFormatter
+                .format_message(e.without_snippet())
+                .to_string()
+        })
+}
+
+/// `d` pointing at the character where serde-saphyr stopped, if it says.
+pub(crate) fn at_yaml_error(
+    d: Diagnostic,
+    source: &SourceRef,
+    e: &serde_saphyr::Error,
+) -> Diagnostic {
     match e.location() {
         Some(loc) => {
             let start = source.offset(loc.line() as usize, loc.column() as usize);
             let end = (start + 1).min(source.text().len());
-            let start = start.min(end);
-            d.at(source, start..end, "here")
+            d.at(source, start.min(end)..end, "here")
         }
         None => d,
     }

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_saphyr::{MessageFormatter as _, Spanned};
+use serde_saphyr::Spanned;
 
 use super::draft::{Draft, DraftEdge, DraftNode};
 use crate::diag::{Diagnostic, Errors};
@@ -119,26 +119,13 @@ pub fn import(source: &SourceRef) -> Result<Draft, Errors> {
     options.budget = Some(budget);
     let docs: Vec<Entity> = serde_saphyr::from_multiple_with_options(source.text(), options)
         .map_err(|e| {
-            let message = crate::topology::load::limits(e.without_snippet())
-                .map(|(m, _)| m)
-                .unwrap_or_else(|| {
-                    serde_saphyr::DefaultMessageFormatter
-                        .format_message(e.without_snippet())
-                        .to_string()
-                });
+            let message = crate::topology::load::yaml_message(&e);
             let d = Diagnostic::error(format!(
                 "the Backstage catalog cannot be read: {}",
                 crate::escape::display(&message)
             ))
             .help("each document is an entity: `apiVersion: backstage.io/v1alpha1`, `kind`, `metadata.name`, `spec`");
-            let d = match e.location() {
-                Some(loc) => {
-                    let at = source.offset(loc.line() as usize, loc.column() as usize);
-                    let end = (at + 1).min(len);
-                    d.at(source, at.min(end)..end, "here")
-                }
-                None => d,
-            };
+            let d = crate::topology::load::at_yaml_error(d, source, &e);
             Errors(vec![d])
         })?;
     let mut draft = Draft::new(source, "entity");

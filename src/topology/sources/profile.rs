@@ -30,7 +30,6 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use serde_saphyr::MessageFormatter as _;
 
 use super::draft::{DraftEdge, DraftNode};
 use crate::diag::{Diagnostic, Errors};
@@ -142,27 +141,14 @@ impl Profile {
         options.budget = Some(budget);
         let raw: RawProfile = serde_saphyr::from_str_with_options(source.text(), options)
             .map_err(|e| {
-                let message = crate::topology::load::limits(e.without_snippet())
-                    .map(|(m, _)| m)
-                    .unwrap_or_else(|| {
-                        serde_saphyr::DefaultMessageFormatter
-                            .format_message(e.without_snippet())
-                            .to_string()
-                    });
+                let message = crate::topology::load::yaml_message(&e);
                 let d = Diagnostic::error(format!(
                     "the profile `{}` cannot be read: {}",
                     source.path(),
                     crate::escape::display(&message)
                 ))
                 .help("a profile has `nodes:` (a map from a raw type to attributes) and `edges:` (a map from a raw edge kind to `{kind, reverse, drop}`)");
-                let d = match e.location() {
-                    Some(loc) => {
-                        let at = source.offset(loc.line() as usize, loc.column() as usize);
-                        let end = (at + 1).min(source.text().len());
-                        d.at(source, at.min(end)..end, "here")
-                    }
-                    None => d,
-                };
+                let d = crate::topology::load::at_yaml_error(d, source, &e);
                 Errors(vec![d])
             })?;
         Ok(Profile {
