@@ -218,13 +218,13 @@ impl Manifest {
         options.budget = Some(budget);
         let raw: RawManifest = serde_saphyr::from_str_with_options(source.text(), options)
             .map_err(|e| {
-                let message = crate::topology::load::yaml_message(&e);
+                let message = load::yaml_message(&e);
                 let d = Diagnostic::error(format!(
                     "the estate manifest cannot be read: {}",
                     display(&message)
                 ))
                 .help("a manifest has `estate: NAME`, `parts:` (a list of `{path, input-format, profile, prefix}`) and `join:` (a list of `{from, to, prefer}`)");
-                let d = crate::topology::load::at_yaml_error(d, source, &e);
+                let d = load::at_yaml_error(d, source, &e);
                 Errors(vec![d])
             })?;
         let mut errors = Vec::new();
