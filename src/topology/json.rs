@@ -388,6 +388,54 @@ mod tests {
         assert_eq!((t.edges[0].from, t.edges[0].to), (1, 0));
     }
 
+    /// The nodes are indexed when their map ends: each repeated id is
+    /// reported at its place with its first one, in file order. A parse
+    /// error later in the file still leaves the repeats reported, before
+    /// it.
+    #[test]
+    fn repeated_node_ids_are_reported_with_the_first_even_when_the_parse_stops() {
+        let text = concat!(
+            "{\"nodes\": {\"a\": {\"kind\": \"client\"}, \"b\": {}, \"a\": {\"kind\": \"model\"},\n",
+            "\"c\": {}, \"b\": {}},\n",
+            "\"edges\": [{\"from\": \"a\", \"to\": \"c\", \"kind\": \"api\"}]}"
+        );
+        let errors = json(&Source::new("t.json", text))
+            .expect_err("ids repeat")
+            .0;
+        let found: Vec<(String, usize, usize)> = errors
+            .iter()
+            .map(|d| {
+                let at = d.primary.as_ref().expect("a place").span.start;
+                let first = d.secondary.first().expect("the first place").span.start;
+                (d.message.clone(), at, first)
+            })
+            .collect();
+        let a = text.find("\"a\"").unwrap() + 1;
+        let b = text.find("\"b\"").unwrap() + 1;
+        let a2 = text.rfind("\"a\": {\"kind\": \"model").unwrap() + 1;
+        let b2 = text.rfind("\"b\": {}}").unwrap() + 1;
+        assert_eq!(
+            found,
+            [
+                ("node id `a` is used twice".to_string(), a2, a),
+                ("node id `b` is used twice".to_string(), b2, b),
+            ]
+        );
+        let stopped = text.replace("]}", "]");
+        let errors = json(&Source::new("t.json", stopped))
+            .expect_err("ids repeat")
+            .0;
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "node id `a` is used twice",
+                "node id `b` is used twice",
+                "the file ends too early"
+            ]
+        );
+    }
+
     /// Edge ends are looked up in batches ([`super::raw`]): across a
     /// batch's boundary every end still finds its node, an escaped id
     /// (copied, not lent) included, and each unknown id is reported at its

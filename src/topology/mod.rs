@@ -349,6 +349,63 @@ impl Topology {
         Ok(ix)
     }
 
+    /// Adds a node whose attributes are already interned, as
+    /// [`Topology::add_node_interned`], but without indexing its id: a
+    /// loader adding a whole `nodes` map calls [`Topology::index_nodes`]
+    /// at its end, which indexes them all at once (and finds the
+    /// duplicates) faster than one by one.
+    pub(crate) fn push_node_unindexed(&mut self, id: &str, attrs: &mut [(Sym, Sym)], span: Span) {
+        self.index = OnceLock::new();
+        attrs.sort_unstable();
+        let len = dedup_len(attrs);
+        self.nodes.push(Node {
+            id: CompactString::new(id),
+            attrs: attrs[..len].into(),
+            span: span.into(),
+        });
+    }
+
+    /// Indexes every node's id (see [`index::NodeIndex::build`]) and
+    /// removes each node whose id an earlier node has; gives back, for
+    /// each one removed in file order, the node as read and the earlier
+    /// node's index (after the removal).
+    pub(crate) fn index_nodes(&mut self) -> Vec<(Node, u32)> {
+        let (index, dups) = index::NodeIndex::build(&self.nodes);
+        if dups.is_empty() {
+            self.index = OnceLock::from(index);
+            return Vec::new();
+        }
+        // Rare (the load fails): drop the later copies, then index again.
+        let mut later = vec![false; self.nodes.len()];
+        for &(dup, _) in &dups {
+            later[dup as usize] = true;
+        }
+        // An earlier node's new index: how many kept nodes precede it.
+        let mut kept_before = Vec::with_capacity(self.nodes.len());
+        let mut kept = 0u32;
+        for &l in &later {
+            kept_before.push(kept);
+            kept += u32::from(!l);
+        }
+        let mut removed = Vec::with_capacity(dups.len());
+        let mut dups = dups.into_iter().peekable();
+        let mut i = 0usize;
+        self.nodes.retain(|node| {
+            let at = i;
+            i += 1;
+            match dups.peek() {
+                Some(&(dup, first)) if dup as usize == at => {
+                    dups.next();
+                    removed.push((node.clone(), kept_before[first as usize]));
+                    false
+                }
+                _ => true,
+            }
+        });
+        self.index = OnceLock::from(index::NodeIndex::of(&self.nodes));
+        removed
+    }
+
     /// Adds an edge between two known node indices.
     pub fn add_edge(&mut self, from: u32, to: u32, kind: &str, attrs: &[(&str, &str)], span: Span) {
         let attrs: Vec<(Sym, Sym)> = attrs

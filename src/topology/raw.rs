@@ -368,6 +368,9 @@ pub struct Builder {
     keys: Vec<KeySeen>,
     /// The last edge's `from` node, for [`Topology::node_index_hinted`].
     last_from: u32,
+    /// Whether nodes were added without indexing their ids, to be indexed
+    /// when the `nodes` map ends ([`Builder::index_nodes`]).
+    unindexed: bool,
 }
 
 /// An edge's span: from the `{` before its first key (flow style and
@@ -426,6 +429,7 @@ impl Builder {
             suggested: 0,
             keys: Vec::new(),
             last_from: u32::MAX,
+            unindexed: false,
         }
     }
 
@@ -565,6 +569,32 @@ impl Builder {
         self.keys = keys;
     }
 
+    /// Indexes the nodes added without an index (see
+    /// [`Topology::push_node_unindexed`]), reporting each repeated id.
+    fn index_nodes(&mut self) {
+        if !std::mem::take(&mut self.unindexed) {
+            return;
+        }
+        for (again, first) in self.topo.index_nodes() {
+            let first = self.topo.nodes[first as usize].span();
+            self.node_twice(&again.id, again.span(), first);
+        }
+    }
+
+    /// Reports a node id used twice.
+    fn node_twice(&mut self, id: &str, again: Span, first: Span) {
+        let src = self.topo.source.clone();
+        self.error(
+            Diagnostic::error(format!(
+                "node id `{}` is used twice",
+                crate::escape::display(id)
+            ))
+            .at(&src, again, "defined again here")
+            .also(&src, first, "first defined here")
+            .help("node ids must be unique: rename one of them"),
+        );
+    }
+
     fn error(&mut self, d: Diagnostic) {
         self.problems.push(d);
     }
@@ -600,6 +630,12 @@ impl Builder {
     /// parser's own error (already in our words), if it stopped early.
     pub fn into_result(mut self, stopped: Option<Diagnostic>) -> Result<Topology, Errors> {
         if let Some(d) = stopped {
+            // Nodes read before the parser stopped are still checked for
+            // repeated ids; what was found is given in file order, then
+            // where the parser stopped.
+            self.index_nodes();
+            self.problems
+                .sort_by_key(|d| d.primary.as_ref().map(|l| l.span.start));
             self.problems.push(d);
             return Err(Errors(self.problems));
         }
@@ -845,6 +881,10 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
         let b = self.0;
         let mut attrs: Vec<(super::Sym, super::Sym)> = Vec::new();
         let src = b.topo.source.clone();
+        // The first `nodes` map is indexed when it ends, all at once (a
+        // repeated one, already an error, one node at a time, so that a
+        // file repeating it cannot make the indexing quadratic).
+        b.unindexed = b.topo.nodes.is_empty();
         while let Some(key) = map.next_key::<K>()? {
             let span = b.span_at(key.offset(&src), key.len(&src));
             b.check_name("node id", key.text(&src), span.start);
@@ -855,20 +895,14 @@ impl<'de, K: Located> Visitor<'de> for NodesSeed<'_, K> {
             let Some(Context::Node(id)) = b.context.take() else {
                 continue; // the seed puts the node context back
             };
-            if let Err(prev) = b.topo.add_node_interned(&id, &mut attrs, span.clone()) {
-                let src = b.topo.source.clone();
+            if b.unindexed {
+                b.topo.push_node_unindexed(&id, &mut attrs, span);
+            } else if let Err(prev) = b.topo.add_node_interned(&id, &mut attrs, span.clone()) {
                 let first = b.topo.nodes[prev as usize].span();
-                b.error(
-                    Diagnostic::error(format!(
-                        "node id `{}` is used twice",
-                        crate::escape::display(&id)
-                    ))
-                    .at(&src, span, "defined again here")
-                    .also(&src, first, "first defined here")
-                    .help("node ids must be unique: rename one of them"),
-                );
+                b.node_twice(&id, span, first);
             }
         }
+        b.index_nodes();
         Ok(())
     }
 }

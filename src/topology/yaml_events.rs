@@ -685,7 +685,9 @@ impl<'a> Reader<'a> {
         loop {
             let next = self.next()?;
             if matches!(next.0, Ev::MappingEnd) {
-                return Some(());
+                // Indexed at once; a repeated id is the full loader's to
+                // report.
+                return self.topo.index_nodes().is_empty().then_some(());
             }
             let key = Self::key_or_text(next)?;
             safe_name(&key.text)?;
@@ -701,11 +703,9 @@ impl<'a> Reader<'a> {
                     s.is_null().then_some(())?;
                 }
             }
-            let added = self
-                .topo
-                .add_node_interned(&key.text, &mut attrs, node_span);
+            self.topo
+                .push_node_unindexed(&key.text, &mut attrs, node_span);
             self.attrs = attrs;
-            added.ok()?;
         }
     }
 
