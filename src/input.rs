@@ -27,7 +27,6 @@ pub fn read(path: &Path, max: u64) -> Result<SourceRef, Errors> {
 }
 
 fn read_text(path: &Path, max: u64) -> Result<(String, String), Errors> {
-    use std::io::Read as _;
     let display = display_path(path);
     let meta = std::fs::metadata(path).map_err(|e| io_error(&display, &e))?;
     if !meta.is_file() {
@@ -42,18 +41,75 @@ fn read_text(path: &Path, max: u64) -> Result<(String, String), Errors> {
     if !meta.is_file() {
         return Err(not_a_file(&display, &meta).into());
     }
-    let mut bytes = Vec::with_capacity(meta.len().min(max) as usize);
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(&display, &e))?;
+    let bytes = read_all(file, meta.len().min(max), max).map_err(|e| io_error(&display, &e))?;
     if bytes.len() as u64 > max {
         return Err(too_large(&display, None, max).into());
     }
+    let mut bytes = bytes;
     if bytes.starts_with(b"\xef\xbb\xbf") {
         bytes.drain(..3);
     }
     let text = load::utf8(&display, bytes)?;
     Ok((display, text))
+}
+
+/// Files of at least this many bytes are read in two halves at once.
+#[cfg(unix)]
+const SPLIT_READ: u64 = 16 << 20;
+
+/// The bytes of `file`, which reports `len` bytes, up to one byte past
+/// `max` (so that the caller sees a file that grew past the limit).
+///
+/// A large file is read in two halves, each on its own core. Most of the
+/// time of reading a large file into memory is not the copy but the
+/// kernel zeroing each fresh page of the buffer on its first touch: on a
+/// virtual machine about 0.55 ms per MB on one core (570 MB took 0.33 s),
+/// and two cores fault their own pages at once. The halves are read with
+/// positional reads; a file that turns out shorter than it said is read
+/// again from the start, one piece after another, as a small file is.
+fn read_all(file: std::fs::File, len: u64, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut file = file;
+    let mut bytes = Vec::new();
+    #[cfg(unix)]
+    if len >= SPLIT_READ
+        && let Some(read) = read_halves(&file, len as usize)?
+    {
+        bytes = read;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(len))?;
+    }
+    if bytes.is_empty() {
+        bytes.reserve_exact(len as usize);
+    }
+    let rest = max.saturating_add(1).saturating_sub(bytes.len() as u64);
+    file.take(rest).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The first `len` bytes of `file`, read as two halves at once; `None`
+/// when the file ends before `len`.
+#[cfg(unix)]
+fn read_halves(file: &std::fs::File, len: usize) -> std::io::Result<Option<Vec<u8>>> {
+    // Allocated zeroed, the buffer's pages are not touched until the reads
+    // write them, each half by its own thread.
+    let mut bytes = vec![0u8; len];
+    let (front, back) = bytes.split_at_mut(len / 2);
+    let (a, b) = rayon::join(
+        || fill_at(file, front, 0),
+        || fill_at(file, back, (len / 2) as u64),
+    );
+    Ok((a? && b?).then_some(bytes))
+}
+
+/// Fills `buf` from `file` at `offset`; false when the file ends first.
+#[cfg(unix)]
+fn fill_at(file: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<bool> {
+    use std::os::unix::fs::FileExt as _;
+    match file.read_exact_at(buf, offset) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// The file is over the limit; `size` when the file system knows it.

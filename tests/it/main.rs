@@ -22,7 +22,8 @@
 //! - `hostile`: inputs built to exhaust the gate, under memory and CPU limits.
 //! - `lsp`: the language server over JSON-RPC, responses snapshot;
 //! - `schemas`: the committed JSON Schemas, and every fixture against them.
-//! - `parallel`: many files on one thread and on four, the same output.
+//! - `parallel`: many files on one thread and on four, the same output; a
+//!   large file read in two halves, the same text.
 //! - `yaml_fast`: the YAML fast path against the full loader, differentially.
 
 mod authoring;
