@@ -46,6 +46,8 @@ pub(super) const MAX_DEPTH: usize = 32;
 /// topology, else by the full serde-saphyr loader ([`yaml_serde`]), whose
 /// diagnostics are the only ones ever shown.
 pub fn yaml(source: &SourceRef) -> Result<Topology, Errors> {
+    let with_newlines = lone_returns_as_newlines(source);
+    let source = with_newlines.as_ref().unwrap_or(source);
     if is_blank(source.text()) {
         return Err(empty(source).into());
     }
@@ -107,8 +109,33 @@ pub(super) fn reshape(
     }
 }
 
+/// The source with each lone `\r` made a `\n`, if it has one.
+///
+/// A lone `\r` ends a line in YAML, as `\n` and `\r\n` do, and a line
+/// break in a scalar's content is read as `\n` whichever it was, so the
+/// exchange changes nothing the file means, and no byte offset. It makes
+/// the lines of messages and witnesses the lines an editor shows: the
+/// line index counts `\n` only, and a file of old Mac line endings would
+/// otherwise be reported as one long line.
+fn lone_returns_as_newlines(source: &SourceRef) -> Option<SourceRef> {
+    let text = source.text();
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    // `\r\n` endings are common; a lone `\r` is not.
+    if !text.match_indices('\r').any(|(i, _)| lone(i)) {
+        return None;
+    }
+    let text: String = text
+        .char_indices()
+        .map(|(i, c)| if c == '\r' && lone(i) { '\n' } else { c })
+        .collect();
+    Some(Source::part_of(source.path(), text, source.first_line()))
+}
+
 fn is_blank(text: &str) -> bool {
-    text.lines().all(|l| {
+    // A lone `\r` ends a line in YAML, as `\n` and `\r\n` do: the text
+    // after it is not part of a comment before it.
+    text.split(['\n', '\r']).all(|l| {
         let t = l.trim();
         t.is_empty() || t.starts_with('#') || t == "---" || t == "..."
     })

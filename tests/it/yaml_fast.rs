@@ -444,3 +444,28 @@ fn one_byte_edits_of_a_plain_topology_read_the_same_every_way() {
     // else this test compares nothing.
     assert!(read > 100, "the scanner read only {read} edits");
 }
+
+/// A file with old Mac line endings (a lone `\r`) means what the same
+/// file with `\n` means, and its problems are reported at the lines an
+/// editor shows, not as one long line; `\r\n` files are left as they are.
+#[test]
+fn lone_carriage_returns_end_lines_as_newlines_do() {
+    let unix = "# the estate\nnodes:\n  a: {kind: client}\n  b: {kind: model}\nedges:\n  - {from: a, to: b, kind: api}\n";
+    let mac = unix.replace('\n', "\r");
+    let windows = unix.replace('\n', "\r\n");
+    let load = |text: &str| load::yaml(&Source::new("t.yaml", text)).expect("a topology");
+    assert_eq!(canonical(&load(&mac)), canonical(&load(unix)));
+    // Spans are byte offsets, and CRLF shifts them: compare the graph.
+    let w = load(&windows);
+    assert_eq!(w.nodes.len(), 2);
+    assert_eq!((w.edges[0].from, w.edges[0].to), (0, 1));
+
+    let broken = mac.replace("to: b", "to: c");
+    let errors = load::yaml(&Source::new("t.yaml", broken)).expect_err("c is unknown");
+    let at = errors.0[0].primary.as_ref().expect("a place");
+    assert_eq!(errors.0[0].message, "edge to unknown node `c`");
+    assert_eq!(at.source.location(&at.span).line, 6);
+    assert_eq!(at.source.location(&at.span).column, 19);
+    // The comment on the first line does not swallow the rest.
+    assert!(same(&mac));
+}
