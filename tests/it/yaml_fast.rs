@@ -469,3 +469,21 @@ fn lone_carriage_returns_end_lines_as_newlines_do() {
     // The comment on the first line does not swallow the rest.
     assert!(same(&mac));
 }
+
+/// On saphyr-parser's events a quoted scalar is taken when its span is
+/// the quoted text, `''` in single quotes included; a quoted key with no
+/// value in a flow mapping, whose span saphyr-parser cuts short, is left
+/// to granit, which reads it as the full loader does.
+#[test]
+fn quoted_scalars_on_saphyr_events_keep_their_quotes_in_the_span() {
+    let taken = "nodes: {'a b': {kind: 'it''s'}, \"c\": {note: \"# x\"}}\nedges: []\n";
+    let src = Source::new("t.yaml", taken);
+    assert!(yaml_events::load_with(&src, EventSource::Saphyr).is_some());
+    assert!(same(taken));
+    let cut = "nodes: {a, \"b  c\"    }\n";
+    let src = Source::new("t.yaml", cut);
+    assert!(yaml_events::load_with(&src, EventSource::Saphyr).is_none());
+    let full = load::yaml_serde(&src).expect("a topology");
+    assert_eq!(full.nodes[1].span(), 11..17);
+    assert!(same(cut));
+}
