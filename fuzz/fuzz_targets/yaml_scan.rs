@@ -6,27 +6,9 @@
 //! read on the scanner's events must be the full loader's.
 #![no_main]
 
-use std::fmt::Write as _;
-
 use libfuzzer_sys::fuzz_target;
 use proviso::topology::yaml_events::{self, EventSource};
-use proviso::topology::{Topology, load};
-
-/// Everything a check can see of a topology, in a canonical text.
-fn canonical(t: &Topology) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "name {:?}\nagreement {:?}", t.name, t.agreement);
-    for i in 0..t.strings.len() {
-        let _ = writeln!(out, "sym {i} {:?}", t.strings.resolve(i as u32));
-    }
-    for n in &t.nodes {
-        let _ = writeln!(out, "node {n:?}");
-    }
-    for e in &t.edges {
-        let _ = writeln!(out, "edge {e:?}");
-    }
-    out
-}
+use proviso::topology::load;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -40,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match load::yaml_serde(&source) {
-        Ok(full) => assert_eq!(canonical(&fast), canonical(&full), "the loaders differ"),
+        Ok(full) => assert_eq!(fast.canonical(), full.canonical(), "the loaders differ"),
         Err(e) => panic!("the scanner's path accepted what the full loader refuses: {e:?}"),
     }
 });

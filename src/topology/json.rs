@@ -38,8 +38,20 @@ thread_local! {
     static CURSOR: Cell<usize> = const { Cell::new(0) };
 }
 
-/// Loads a JSON topology from its source.
+/// Loads a JSON topology from its source: on the fast path
+/// ([`super::json_fast`]) when it takes the file, else with serde.
 pub fn json(source: &SourceRef) -> Result<Topology, Errors> {
+    match super::json_fast::load(source) {
+        Some(topology) => Ok(topology),
+        None => json_serde(source),
+    }
+}
+
+/// Loads a JSON topology through serde_json and the shared visitors: the
+/// loader of record, which gives every diagnostic. [`json`] calls it
+/// whenever the fast path declines; tests and fuzz targets call it to
+/// hold the fast path to it.
+pub fn json_serde(source: &SourceRef) -> Result<Topology, Errors> {
     let text = source.text();
     if text.trim().is_empty() {
         return Err(load::empty(source).into());

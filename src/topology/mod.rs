@@ -22,6 +22,7 @@
 pub mod estate;
 mod index;
 pub mod json;
+pub mod json_fast;
 pub mod load;
 pub mod markdown;
 mod raw;
@@ -278,6 +279,27 @@ pub struct Topology {
 }
 
 impl Topology {
+    /// Everything a check can see of the topology (name, agreement, the
+    /// interned strings in order, nodes and edges with their spans), in
+    /// one text: what the differential tests and fuzz targets compare
+    /// when two loaders read the same file.
+    #[doc(hidden)]
+    pub fn canonical(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        let _ = writeln!(out, "name {:?}\nagreement {:?}", self.name, self.agreement);
+        for i in 0..self.strings.len() {
+            let _ = writeln!(out, "sym {i} {:?}", self.strings.resolve(i as u32));
+        }
+        for n in &self.nodes {
+            let _ = writeln!(out, "node {n:?}");
+        }
+        for e in &self.edges {
+            let _ = writeln!(out, "edge {e:?}");
+        }
+        out
+    }
+
     /// An empty topology read from `source`.
     pub fn new(source: SourceRef) -> Self {
         Topology {

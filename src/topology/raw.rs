@@ -433,13 +433,13 @@ impl Builder {
         }
     }
 
-    fn span_at(&self, start: usize, len: usize) -> Span {
+    pub(super) fn span_at(&self, start: usize, len: usize) -> Span {
         let start = start.min(self.topo.source.text().len());
         let end = (start + len.max(1)).min(self.topo.source.text().len());
         start..end.max(start)
     }
 
-    fn edge_span(&self, first: usize, end: usize) -> Span {
+    pub(super) fn edge_span(&self, first: usize, end: usize) -> Span {
         edge_span(self.topo.source.text(), first, end)
     }
 
@@ -677,7 +677,7 @@ impl Builder {
     /// between the parser's work, they happen one after the other, while a
     /// loop of nothing but lookups lets the processor wait for several at
     /// once.
-    fn add_edge_late(
+    pub(super) fn add_edge_late(
         &mut self,
         [from, to]: [(&str, &Span); 2],
         kind: &str,
@@ -707,7 +707,7 @@ impl Builder {
 
     /// Looks up the ends in [`Builder::late`], then sets them or reports
     /// each unknown id, in file order.
-    fn resolve_late(&mut self) {
+    pub(super) fn resolve_late(&mut self) {
         let mut late = std::mem::take(&mut self.late);
         let source = self.topo.source.clone();
         let text = source.text();

@@ -24,6 +24,7 @@
 //! - `schemas`: the committed JSON Schemas, and every fixture against them.
 //! - `parallel`: many files on one thread and on four, the same output; a
 //!   large file read in two halves, the same text.
+//! - `json_fast`: the JSON fast path against the serde loader, differentially.
 //! - `yaml_fast`: the YAML fast path against the full loader, differentially.
 
 mod authoring;
@@ -36,6 +37,7 @@ mod formats;
 mod gate;
 mod grammar;
 mod hostile;
+mod json_fast;
 mod language;
 mod lsp;
 mod parallel;

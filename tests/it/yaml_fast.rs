@@ -13,23 +13,7 @@ use std::path::Path;
 
 use proviso::source::Source;
 use proviso::topology::yaml_events::EventSource;
-use proviso::topology::{Topology, load, yaml_events};
-
-/// Everything a check can see of a topology, in a canonical text.
-fn canonical(t: &Topology) -> String {
-    let mut out = String::new();
-    writeln!(out, "name {:?}\nagreement {:?}", t.name, t.agreement).unwrap();
-    for i in 0..t.strings.len() {
-        writeln!(out, "sym {i} {:?}", t.strings.resolve(i as u32)).unwrap();
-    }
-    for n in &t.nodes {
-        writeln!(out, "node {n:?}").unwrap();
-    }
-    for e in &t.edges {
-        writeln!(out, "edge {e:?}").unwrap();
-    }
-    out
-}
+use proviso::topology::{load, yaml_events};
 
 /// Compares the loaders on `text`: the fast path on each parser's events
 /// and as callers get it, against the full loader; and the scanner's
@@ -48,8 +32,8 @@ fn took_by(text: &str) -> Option<EventSource> {
     for via in [EventSource::Scan, EventSource::Saphyr, EventSource::Granit] {
         match (yaml_events::load_with(&src, via), &full) {
             (Some(fast), Ok(full)) => assert_eq!(
-                canonical(&fast),
-                canonical(full),
+                fast.canonical(),
+                full.canonical(),
                 "the loaders differ on {via:?} events on:\n{text}"
             ),
             (Some(_), Err(e)) => panic!(
@@ -67,7 +51,7 @@ fn took_by(text: &str) -> Option<EventSource> {
     });
     // What callers get: the same result and the same diagnostics.
     match (load::yaml(&src), full) {
-        (Ok(a), Ok(b)) => assert_eq!(canonical(&a), canonical(&b), "on:\n{text}"),
+        (Ok(a), Ok(b)) => assert_eq!(a.canonical(), b.canonical(), "on:\n{text}"),
         (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "on:\n{text}"),
         (a, b) => panic!("one loader failed: {:?} / {:?}\n{text}", a.err(), b.err()),
     }
@@ -454,7 +438,7 @@ fn lone_carriage_returns_end_lines_as_newlines_do() {
     let mac = unix.replace('\n', "\r");
     let windows = unix.replace('\n', "\r\n");
     let load = |text: &str| load::yaml(&Source::new("t.yaml", text)).expect("a topology");
-    assert_eq!(canonical(&load(&mac)), canonical(&load(unix)));
+    assert_eq!(load(&mac).canonical(), load(unix).canonical());
     // Spans are byte offsets, and CRLF shifts them: compare the graph.
     let w = load(&windows);
     assert_eq!(w.nodes.len(), 2);

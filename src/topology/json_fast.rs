@@ -1,0 +1,403 @@
+//! The fast path for JSON topologies: the plainest JSON read straight off
+//! the bytes into the model, without serde.
+//!
+//! Why: serde_json parses a generated estate at well over 1 GB/s (19.5 ms
+//! for the 31 MB, 100k-node one, into `IgnoredAny`), yet the serde load
+//! took 110 ms. The rest was the visitor layer around the parser: a key
+//! type per string that finds its own offset through a thread-local, an
+//! enum per value, a name check and a recorded key per attribute. This
+//! reader knows the topology schema, so each string is one table-driven
+//! scan to its closing quote and goes straight to the interner or the
+//! node list.
+//!
+//! Why it cannot change what a file means, or any message: it only ever
+//! *succeeds*, on a valid topology within its subset, and builds it with
+//! the serde loader's own [`Builder`] primitives (the same spans, the
+//! same interning order, the same batched lookup of edge ends). At the
+//! first thing outside the subset, and at any problem at all, it returns
+//! `None` and the caller reads the file with the serde loader
+//! ([`super::json::json_serde`]), which reports everything as before. A
+//! file with a mistake is thus read twice, which stays linear. The
+//! `json_fast` tests and fuzz target hold the two loaders to the same
+//! topology on any text the fast path takes.
+//!
+//! The subset: one object with `name` and `agreement` strings, a `nodes`
+//! object and then an `edges` array, each key at most once; node values
+//! objects of attributes; an attribute value a string, a number without
+//! an exponent (at most 15 characters), `true`, `false`, or an array of
+//! those; strings without escapes or control characters. Declined: `null`
+//! anywhere, attribute objects (flattened names), nested arrays, a key
+//! repeated in any object, `edges` before `nodes`, unknown keys, an edge
+//! without `from`, `to` or `kind`, a node id used twice, an edge end
+//! naming no node, a name holding an [unsafe character]
+//! (crate::escape::has_unsafe), and text after the object.
+//!
+//! Hostile input: the reader keeps no stack (the schema nests four levels
+//! and it reads them in four functions), looks at each byte once, and
+//! allocates only what the model keeps.
+
+use super::raw::Builder;
+use super::{EMPTY_LIST, LIST, Sym, Topology};
+use crate::source::{SourceRef, Span};
+
+/// Loads `source` if it is a valid topology in the subset this reader
+/// handles; `None` means: read it with the serde loader.
+pub fn load(source: &SourceRef) -> Option<Topology> {
+    let text = source.text();
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        keys: Vec::new(),
+    };
+    let mut builder = Builder::new(Topology::new(source.clone()));
+    reader.top(&mut builder)?;
+    builder.resolve_late();
+    builder.problems.is_empty().then_some(builder.topo)
+}
+
+/// How a byte inside a string is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// Printable ASCII other than `"` and `\`.
+    Plain,
+    /// The closing quote.
+    Quote,
+    /// DEL or a byte of a multi-byte character: fine in a value, and a
+    /// name holding one is checked for unsafe characters.
+    Wide,
+    /// A control character (an error in JSON) or a backslash (an escape,
+    /// which the serde loader unescapes): declined.
+    Decline,
+}
+
+const CLASSES: [Class; 256] = {
+    let mut table = [Class::Plain; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b {
+            0x00..=0x1f | 0x5c => Class::Decline,
+            0x22 => Class::Quote,
+            0x7f..=0xff => Class::Wide,
+            _ => Class::Plain,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// A string as written: its content's byte range, and whether it holds a
+/// byte outside printable ASCII.
+#[derive(Clone, Copy)]
+struct Str {
+    start: usize,
+    end: usize,
+    wide: bool,
+}
+
+impl Str {
+    fn len(&self) -> usize {
+        self.end - self.start
+    }
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    /// The next byte to read.
+    at: usize,
+    /// The attribute names of the object being read, for the duplicate
+    /// check at its end.
+    keys: Vec<Sym>,
+}
+
+impl<'a> Reader<'a> {
+    /// The next byte after JSON whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes.get(self.at) {
+            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                return Some(b);
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    /// Consumes `byte`, after whitespace, or declines.
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// After an element: `true` at `,`, `false` at `close`, else declines.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        let b = self.peek()?;
+        self.at += 1;
+        match b {
+            b',' => Some(true),
+            _ if b == close => Some(false),
+            _ => None,
+        }
+    }
+
+    /// Consumes `open`, and `close` right after it if the collection is
+    /// empty: whether it is.
+    fn open(&mut self, open: u8, close: u8) -> Option<bool> {
+        self.eat(open)?;
+        let empty = self.peek()? == close;
+        if empty {
+            self.at += 1;
+        }
+        Some(empty)
+    }
+
+    /// A string without escapes.
+    fn string(&mut self) -> Option<Str> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let mut wide = false;
+        loop {
+            match CLASSES[usize::from(*self.bytes.get(self.at)?)] {
+                Class::Plain => {}
+                Class::Quote => break,
+                Class::Wide => wide = true,
+                Class::Decline => return None,
+            }
+            self.at += 1;
+        }
+        let end = self.at;
+        self.at += 1;
+        Some(Str { start, end, wide })
+    }
+
+    /// The text of a string read (its quotes are ASCII, so its range lies
+    /// on character boundaries).
+    fn text(&self, s: Str) -> &'a str {
+        &self.text[s.start..s.end]
+    }
+
+    /// A string that names something (a node id, an attribute name, an
+    /// edge key or kind): declined if it holds an unsafe character, which
+    /// the serde loader reports.
+    fn name(&mut self) -> Option<(Str, &'a str)> {
+        let s = self.string()?;
+        let text = self.text(s);
+        (!(s.wide && crate::escape::has_unsafe(text))).then_some((s, text))
+    }
+
+    /// `key:`, the key a name.
+    fn key(&mut self) -> Option<(Str, &'a str)> {
+        let key = self.name()?;
+        self.eat(b':')?;
+        Some(key)
+    }
+
+    /// The top-level object.
+    fn top(&mut self, b: &mut Builder) -> Option<()> {
+        if self.open(b'{', b'}')? {
+            return None; // no `nodes`
+        }
+        let (mut name, mut agreement, mut nodes, mut edges) = (false, false, false, false);
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            match self.text(key) {
+                "name" if !std::mem::replace(&mut name, true) => {
+                    let v = self.string()?;
+                    b.topo.name = Some(self.text(v).to_string());
+                }
+                "agreement" if !std::mem::replace(&mut agreement, true) => {
+                    let v = self.string()?;
+                    let span = b.span_at(v.start, v.len());
+                    b.topo.agreement = Some((self.text(v).to_string(), span));
+                }
+                "nodes" if !std::mem::replace(&mut nodes, true) => self.nodes(b)?,
+                // Edges before nodes wait for them in the serde loader.
+                "edges" if nodes && !std::mem::replace(&mut edges, true) => self.edges(b)?,
+                _ => return None,
+            }
+            if !self.more(b'}')? {
+                break;
+            }
+        }
+        (nodes && self.peek().is_none()).then_some(())
+    }
+
+    /// The `nodes` object, indexed at its end as the serde loader does.
+    fn nodes(&mut self, b: &mut Builder) -> Option<()> {
+        let mut attrs = Vec::new();
+        if !self.open(b'{', b'}')? {
+            loop {
+                let (id, text) = self.key()?;
+                let span = b.span_at(id.start, id.len());
+                attrs.clear();
+                self.attrs(b, &mut attrs)?;
+                b.topo.push_node_unindexed(text, &mut attrs, span);
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        b.topo.index_nodes().is_empty().then_some(())
+    }
+
+    /// A node's attribute object.
+    fn attrs(&mut self, b: &mut Builder, out: &mut Vec<(Sym, Sym)>) -> Option<()> {
+        self.keys.clear();
+        if !self.open(b'{', b'}')? {
+            loop {
+                let (_, name) = self.key()?;
+                self.attr(b, name, out)?;
+                if !self.more(b'}')? {
+                    break;
+                }
+            }
+        }
+        self.no_repeated_keys()
+    }
+
+    /// One attribute's value, for the attribute `name`: interned after
+    /// its name, as the serde loader interns them.
+    fn attr(&mut self, b: &mut Builder, name: &str, out: &mut Vec<(Sym, Sym)>) -> Option<()> {
+        let k = b.topo.strings.intern(name);
+        self.keys.push(k);
+        if self.peek()? != b'[' {
+            let v = self.plain()?;
+            out.push((k, b.topo.strings.intern(v)));
+            return Some(());
+        }
+        if self.open(b'[', b']')? {
+            out.push((k, EMPTY_LIST));
+            return Some(());
+        }
+        loop {
+            let v = self.plain()?;
+            out.push((k, b.topo.strings.intern(v) | LIST));
+            if !self.more(b']')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// Whether no attribute name of the object just read repeats.
+    fn no_repeated_keys(&mut self) -> Option<()> {
+        if self.keys.len() > 1 {
+            self.keys.sort_unstable();
+            if self.keys.windows(2).any(|w| w[0] == w[1]) {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    /// A plain value's text: a string, a number as written, or a boolean.
+    fn plain(&mut self) -> Option<&'a str> {
+        match self.peek()? {
+            b'"' => self.string().map(|s| self.text(s)),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            _ => self.number(),
+        }
+    }
+
+    fn literal(&mut self, word: &'static str) -> Option<&'a str> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word.as_bytes()).then(|| {
+            self.at = end;
+            &self.text[end - word.len()..end]
+        })
+    }
+
+    /// `-?(0|[1-9][0-9]*)(.[0-9]+)?`, at most 15 characters: no exponent
+    /// and no value serde_json would round, so its text is the number.
+    fn number(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        let digits = |r: &mut Self| {
+            let from = r.at;
+            while r.bytes.get(r.at).is_some_and(u8::is_ascii_digit) {
+                r.at += 1;
+            }
+            r.at - from
+        };
+        if self.bytes.get(self.at) == Some(&b'-') {
+            self.at += 1;
+        }
+        match self.bytes.get(self.at)? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => {
+                digits(self);
+            }
+            _ => return None,
+        }
+        if self.bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        let next = self.bytes.get(self.at).copied().unwrap_or(b' ');
+        let ok = self.at - start <= 15 && !matches!(next, b'e' | b'E' | b'0'..=b'9' | b'.');
+        ok.then(|| &self.text[start..self.at])
+    }
+
+    /// The `edges` array.
+    fn edges(&mut self, b: &mut Builder) -> Option<()> {
+        if self.open(b'[', b']')? {
+            return Some(());
+        }
+        loop {
+            self.edge(b)?;
+            if !self.more(b']')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// One edge, added with its ends left for the batched lookup.
+    fn edge(&mut self, b: &mut Builder) -> Option<()> {
+        if self.open(b'{', b'}')? {
+            return None; // `{}`: no `from`, `to` or `kind`
+        }
+        self.keys.clear();
+        let mut ends: [Option<(&'a str, Span)>; 3] = [None, None, None];
+        let mut attrs = Vec::new();
+        let mut first = None;
+        let mut end = 0;
+        loop {
+            let (key, name) = self.key()?;
+            first.get_or_insert(key.start);
+            end = end.max(key.end);
+            let slot = match name {
+                "from" => Some(0),
+                "to" => Some(1),
+                "kind" => Some(2),
+                _ => None,
+            };
+            match slot {
+                Some(slot) => {
+                    let (v, text) = if slot == 2 {
+                        self.name()?
+                    } else {
+                        let v = self.string()?;
+                        (v, self.text(v))
+                    };
+                    let span = b.span_at(v.start, v.len());
+                    end = end.max(span.end);
+                    if ends[slot].replace((text, span)).is_some() {
+                        return None; // a key given twice
+                    }
+                }
+                None => self.attr(b, name, &mut attrs)?,
+            }
+            if !self.more(b'}')? {
+                break;
+            }
+        }
+        self.no_repeated_keys()?;
+        let [Some(from), Some(to), Some(kind)] = ends else {
+            return None;
+        };
+        let span = b.edge_span(first?, end);
+        b.add_edge_late([(from.0, &from.1), (to.0, &to.1)], kind.0, attrs, span);
+        Some(())
+    }
+}
