@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p fuzz/corpus/agreement fuzz/corpus/topology fuzz/corpus/check \
-  fuzz/corpus/markdown fuzz/corpus/waivers fuzz/corpus/baseline fuzz/corpus/yaml_fast fuzz/corpus/yaml_scan
+  fuzz/corpus/markdown fuzz/corpus/waivers fuzz/corpus/baseline fuzz/corpus/yaml_fast fuzz/corpus/yaml_scan \
+  fuzz/corpus/json_fast
 for f in fixtures/contracts/*.contract fixtures/errors/agreement/*.contract fixtures/bench/*.contract; do
   [ -f "$f" ] || continue
   [ "$(wc -c < "$f")" -le 65536 ] || continue
@@ -20,6 +21,15 @@ done
 for f in $(find fixtures -name '*.yaml' -size -64k); do
   cp "$f" "fuzz/corpus/yaml_fast/$(echo "$f" | tr '/' '_')"
   cp "$f" "fuzz/corpus/yaml_scan/$(echo "$f" | tr '/' '_')"
+done
+# json_fast: every JSON fixture as it is, and two small generated
+# estates, which are inside the fast path's subset.
+for f in $(find fixtures -name '*.json' -size -64k); do
+  cp "$f" "fuzz/corpus/json_fast/$(echo "$f" | tr '/' '_')"
+done
+for n in 100 200; do
+  cargo run --release --quiet --example gen-topology -- --nodes "$n" --seed 7 --bypass 1 --json \
+    --out "fuzz/corpus/json_fast/generated-$n.json"
 done
 for t in fixtures/topologies/*.yaml; do
   for c in fixtures/contracts/*.contract; do
