@@ -16,8 +16,9 @@
 //! freed once loading is done (docs/performance.md has the figures).
 //!
 //! Loading is in [`load`] (Markdown docs are cut into blocks by
-//! [`markdown`] first; plain YAML takes the fast path in [`yaml_events`]);
-//! the model never reads files itself.
+//! [`markdown`] first; plain YAML takes the fast path in [`yaml_events`],
+//! plain JSON the one in [`json_fast`], each declining to the full loader
+//! on anything else); the model never reads files itself.
 
 pub mod estate;
 mod index;
