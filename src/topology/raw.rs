@@ -685,7 +685,7 @@ impl Builder {
         span: Span,
     ) {
         let edge = self.topo.edges.len() as u32;
-        let hinted = self.from_hint(from.0);
+        let hinted = self.hinted_from(from.0);
         let text = self.topo.source.text();
         for (to, (id, at)) in [(false, from), (true, to)] {
             if !to && hinted.is_some() {
@@ -717,7 +717,7 @@ impl Builder {
     /// in the index and another in the node). `None`: the end waits for
     /// the lookup. A node id given twice would make the hint's node not
     /// the first with that id, but that topology is refused anyway.
-    fn from_hint(&mut self, id: &str) -> Option<u32> {
+    fn hinted_from(&mut self, id: &str) -> Option<u32> {
         let last = self.last_from;
         for ix in [last, last.wrapping_add(1)] {
             if self.topo.nodes.get(ix as usize).is_some_and(|n| n.id == id) {
