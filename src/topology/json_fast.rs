@@ -280,13 +280,7 @@ impl<'a> Reader<'a> {
 
     /// Whether no attribute name of the object just read repeats.
     fn no_repeated_keys(&mut self) -> Option<()> {
-        if self.keys.len() > 1 {
-            self.keys.sort_unstable();
-            if self.keys.windows(2).any(|w| w[0] == w[1]) {
-                return None;
-            }
-        }
-        Some(())
+        super::raw::distinct(&mut self.keys).then_some(())
     }
 
     /// A plain value's text: a string, a number as written, or a boolean.

@@ -329,6 +329,14 @@ struct LateEnd {
 /// cache (a batch of ends names about 400 KB of a generated estate).
 const LATE_BATCH: usize = 4096;
 
+/// Whether no two of `keys` (the attribute names of one map, sorted
+/// here) are equal: the fast paths' duplicate check, which gives up on a
+/// map the full loaders then report.
+pub(super) fn distinct(keys: &mut [Sym]) -> bool {
+    keys.sort_unstable();
+    !keys.windows(2).any(|w| w[0] == w[1])
+}
+
 /// Whose attributes are being read, for the words of a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {

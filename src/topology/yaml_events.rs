@@ -817,13 +817,7 @@ impl<'a> Reader<'a> {
 
     /// Gives up when the map just read named an attribute twice.
     fn no_duplicates(&mut self) -> Option<()> {
-        if self.keys.len() > 1 {
-            self.keys.sort_unstable();
-            if self.keys.windows(2).any(|w| w[0] == w[1]) {
-                return None;
-            }
-        }
-        Some(())
+        super::raw::distinct(&mut self.keys).then_some(())
     }
 
     /// The edges, from their list's first event.
