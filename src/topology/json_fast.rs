@@ -36,24 +36,91 @@
 //! and it reads them in four functions), looks at each byte once, and
 //! allocates only what the model keeps.
 
-use super::raw::Builder;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::json_part::{Known, Part, guess};
+use super::raw::{Builder, edge_span, span_at};
 use super::{EMPTY_LIST, LIST, Sym, Topology};
 use crate::source::{SourceRef, Span};
 
 /// Loads `source` if it is a valid topology in the subset this reader
 /// handles; `None` means: read it with the serde loader.
 pub fn load(source: &SourceRef) -> Option<Topology> {
-    let text = source.text();
-    let mut reader = Reader {
-        text,
-        bytes: text.as_bytes(),
-        at: 0,
-        keys: Vec::new(),
+    let second = if source.text().len() >= SPLIT_MIN {
+        Second::Guess
+    } else {
+        Second::Alone
     };
+    read(source, second).0
+}
+
+/// [`load`], with the second reader started at byte `cut` (any byte: a
+/// guess that is not an element of `edges` is simply not used), or with
+/// no second reader: what the tests and the fuzz target use to try every
+/// place a guess can land on small files. Also says whether the second
+/// reader's edges were used.
+#[doc(hidden)]
+pub fn load_cut(source: &SourceRef, cut: Option<usize>) -> (Option<Topology>, bool) {
+    read(source, cut.map_or(Second::Alone, Second::At))
+}
+
+/// Files smaller than this are read by one thread: starting a second one
+/// costs more than it saves.
+const SPLIT_MIN: usize = 1 << 20;
+
+/// Whether a second thread reads the later edges, and from where.
+#[derive(Clone, Copy)]
+enum Second {
+    Alone,
+    /// From the [`guess`] made once the nodes are read.
+    Guess,
+    /// From this byte.
+    At(usize),
+}
+
+/// Reads the topology, the later part of `edges` on a second thread
+/// unless `second` says not to (see [`super::json_part`]); whether that
+/// thread's edges were used.
+fn read(source: &SourceRef, second: Second) -> (Option<Topology>, bool) {
+    let text = source.text();
     let mut builder = Builder::new(Topology::new(source.clone()));
-    reader.top(&mut builder)?;
-    builder.resolve_late();
-    builder.problems.is_empty().then_some(builder.topo)
+    let known = OnceLock::new();
+    let stop = AtomicBool::new(false);
+    let (read, met) = std::thread::scope(|scope| {
+        let mut reader = Reader::new(text, 0, &known, &stop, second);
+        if !matches!(second, Second::Alone) {
+            let (known, stop) = (&known, &stop);
+            let later = scope.spawn(move || {
+                let k = known.wait();
+                Reader::new(text, k.cut?, known, stop, second).rest_of_edges(k)
+            });
+            reader.later = Some(Box::new(move || later.join().ok().flatten()));
+        }
+        let read = reader.top(&mut builder);
+        // Whether or not the first reader met the second, it is done, and
+        // the second must not wait for nodes that will not come.
+        stop.store(true, Ordering::Relaxed);
+        let _ = known.set(Known::none());
+        (read, reader.met)
+    });
+    read.and_then(|()| {
+        known.into_inner()?.restore(&mut builder.topo);
+        builder.problems.is_empty().then_some(builder.topo)
+    })
+    .map_or((None, false), |t| (Some(t), met))
+}
+
+/// Where an attribute's strings are interned: the model ([`Builder`]),
+/// or a [`Part`] of the edges.
+pub(super) trait Intern {
+    fn intern(&mut self, s: &str) -> Sym;
+}
+
+impl Intern for Builder {
+    fn intern(&mut self, s: &str) -> Sym {
+        self.topo.strings.intern(s)
+    }
 }
 
 /// How a byte inside a string is read.
@@ -109,9 +176,41 @@ struct Reader<'a> {
     /// The attribute names of the object being read, for the duplicate
     /// check at its end.
     keys: Vec<Sym>,
+    /// The nodes, once the first reader has read them.
+    known: &'a OnceLock<Known>,
+    /// Set when the first reader no longer needs the second's edges.
+    stop: &'a AtomicBool,
+    second: Second,
+    /// The second reader's edges, once it has read them all.
+    later: Option<Later<'a>>,
+    /// Whether they were taken.
+    met: bool,
 }
 
+/// Waits for the second reader: its edges, if it read them all.
+type Later<'a> = Box<dyn FnOnce() -> Option<Part<'a>> + 'a>;
+
 impl<'a> Reader<'a> {
+    fn new(
+        text: &'a str,
+        at: usize,
+        known: &'a OnceLock<Known>,
+        stop: &'a AtomicBool,
+        second: Second,
+    ) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            at,
+            keys: Vec::new(),
+            known,
+            stop,
+            second,
+            later: None,
+            met: false,
+        }
+    }
+
     /// The next byte after JSON whitespace, not consumed.
     fn peek(&mut self) -> Option<u8> {
         while let Some(&b) = self.bytes.get(self.at) {
@@ -207,10 +306,19 @@ impl<'a> Reader<'a> {
                 }
                 "agreement" if !std::mem::replace(&mut agreement, true) => {
                     let v = self.string()?;
-                    let span = b.span_at(v.start, v.len());
+                    let span = span_at(self.text, v.start, v.len());
                     b.topo.agreement = Some((self.text(v).to_string(), span));
                 }
-                "nodes" if !std::mem::replace(&mut nodes, true) => self.nodes(b)?,
+                "nodes" if !std::mem::replace(&mut nodes, true) => {
+                    self.nodes(b)?;
+                    // For the edges, and for the second reader to start.
+                    let cut = match self.second {
+                        Second::Alone => None,
+                        Second::Guess => guess(self.text, self.at),
+                        Second::At(at) => Some(at),
+                    };
+                    let _ = self.known.set(Known::take(&mut b.topo, cut));
+                }
                 // Edges before nodes wait for them in the serde loader.
                 "edges" if nodes && !std::mem::replace(&mut edges, true) => self.edges(b)?,
                 _ => return None,
@@ -228,7 +336,7 @@ impl<'a> Reader<'a> {
         if !self.open(b'{', b'}')? {
             loop {
                 let (id, text) = self.key()?;
-                let span = b.span_at(id.start, id.len());
+                let span = span_at(self.text, id.start, id.len());
                 attrs.clear();
                 self.attrs(b, &mut attrs)?;
                 b.topo.push_node_unindexed(text, &mut attrs, span);
@@ -257,12 +365,12 @@ impl<'a> Reader<'a> {
 
     /// One attribute's value, for the attribute `name`: interned after
     /// its name, as the serde loader interns them.
-    fn attr(&mut self, b: &mut Builder, name: &str, out: &mut Vec<(Sym, Sym)>) -> Option<()> {
-        let k = b.topo.strings.intern(name);
+    fn attr<S: Intern>(&mut self, b: &mut S, name: &str, out: &mut Vec<(Sym, Sym)>) -> Option<()> {
+        let k = b.intern(name);
         self.keys.push(k);
         if self.peek()? != b'[' {
             let v = self.plain()?;
-            out.push((k, b.topo.strings.intern(v)));
+            out.push((k, b.intern(v)));
             return Some(());
         }
         if self.open(b'[', b']')? {
@@ -271,7 +379,7 @@ impl<'a> Reader<'a> {
         }
         loop {
             let v = self.plain()?;
-            out.push((k, b.topo.strings.intern(v) | LIST));
+            out.push((k, b.intern(v) | LIST));
             if !self.more(b']')? {
                 return Some(());
             }
@@ -333,21 +441,65 @@ impl<'a> Reader<'a> {
         ok.then(|| &self.text[start..self.at])
     }
 
-    /// The `edges` array.
+    /// The `edges` array, read into a [`Part`] holding the model's
+    /// strings. At the byte where the second reader started, its edges
+    /// are taken instead of reading on.
     fn edges(&mut self, b: &mut Builder) -> Option<()> {
+        let known = self.known.get()?;
+        let mut part = Part::new(self.text, known, std::mem::take(&mut b.topo.strings));
+        self.edge_list(&mut part, known.cut)?;
+        part.finish()?;
+        (b.topo.strings, b.topo.edges) = (part.strings, part.edges);
+        Some(())
+    }
+
+    fn edge_list(&mut self, part: &mut Part<'a>, cut: Option<usize>) -> Option<()> {
         if self.open(b'[', b']')? {
             return Some(());
         }
         loop {
-            self.edge(b)?;
+            self.peek()?;
+            if let Some(cut) = cut
+                && self.at >= cut
+                && let Some(later) = self.later.take()
+            {
+                if self.at == cut {
+                    // Its ends are looked up already (in `rest_of_edges`).
+                    let later = later()?;
+                    self.at = later.end;
+                    part.append(later);
+                    self.met = true;
+                    return Some(());
+                }
+                self.stop.store(true, Ordering::Relaxed);
+            }
+            self.edge(part)?;
             if !self.more(b']')? {
                 return Some(());
             }
         }
     }
 
+    /// The second reader: edges from its start to the end of `edges`, or
+    /// `None` when they are not all in the subset, or when the first
+    /// reader no longer needs them.
+    fn rest_of_edges(mut self, known: &'a Known) -> Option<Part<'a>> {
+        let mut part = Part::new(self.text, known, known.strings.clone());
+        loop {
+            if part.edges.len().is_multiple_of(1024) && self.stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            self.edge(&mut part)?;
+            if !self.more(b']')? {
+                part.end = self.at;
+                part.finish()?;
+                return Some(part);
+            }
+        }
+    }
+
     /// One edge, added with its ends left for the batched lookup.
-    fn edge(&mut self, b: &mut Builder) -> Option<()> {
+    fn edge(&mut self, b: &mut Part) -> Option<()> {
         if self.open(b'{', b'}')? {
             return None; // `{}`: no `from`, `to` or `kind`
         }
@@ -374,7 +526,7 @@ impl<'a> Reader<'a> {
                         let v = self.string()?;
                         (v, self.text(v))
                     };
-                    let span = b.span_at(v.start, v.len());
+                    let span = span_at(self.text, v.start, v.len());
                     end = end.max(span.end);
                     if ends[slot].replace((text, span)).is_some() {
                         return None; // a key given twice
@@ -390,8 +542,8 @@ impl<'a> Reader<'a> {
         let [Some(from), Some(to), Some(kind)] = ends else {
             return None;
         };
-        let span = b.edge_span(first?, end);
-        b.add_edge_late([(from.0, &from.1), (to.0, &to.1)], kind.0, attrs, span);
+        let span = edge_span(self.text, first?, end);
+        b.add([from, to], kind.0, attrs, span);
         Some(())
     }
 }

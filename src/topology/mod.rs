@@ -24,6 +24,8 @@ pub mod estate;
 mod index;
 pub mod json;
 pub mod json_fast;
+mod json_part;
+mod late;
 pub mod load;
 pub mod markdown;
 mod raw;
@@ -228,6 +230,31 @@ pub struct Edge {
 
 impl Edge {
     attr_accessors!();
+
+    /// An edge whose kind is interned here (lowercased) into `strings`,
+    /// the attributes already interned there; they are sorted here.
+    pub(crate) fn interned(
+        strings: &mut Interner,
+        [from, to]: [u32; 2],
+        kind: &str,
+        mut attrs: Vec<(Sym, Sym)>,
+        span: Span,
+    ) -> Edge {
+        let kind = if kind.bytes().any(|b| b.is_ascii_uppercase()) || !kind.is_ascii() {
+            strings.intern(&kind.to_lowercase())
+        } else {
+            strings.intern(kind)
+        };
+        attrs.sort_unstable();
+        attrs.dedup();
+        Edge {
+            from,
+            to,
+            kind,
+            attrs: attrs.into_boxed_slice(),
+            span: span.into(),
+        }
+    }
 
     /// An edge of this one's kind and span between other nodes, without
     /// its attributes: the engine's derived graphs (layers, views) read
@@ -445,23 +472,11 @@ impl Topology {
         from: u32,
         to: u32,
         kind: &str,
-        mut attrs: Vec<(Sym, Sym)>,
+        attrs: Vec<(Sym, Sym)>,
         span: Span,
     ) {
-        let kind = if kind.bytes().any(|b| b.is_ascii_uppercase()) || !kind.is_ascii() {
-            self.strings.intern(&kind.to_lowercase())
-        } else {
-            self.strings.intern(kind)
-        };
-        attrs.sort_unstable();
-        attrs.dedup();
-        self.edges.push(Edge {
-            from,
-            to,
-            kind,
-            attrs: attrs.into_boxed_slice(),
-            span: span.into(),
-        });
+        let edge = Edge::interned(&mut self.strings, [from, to], kind, attrs, span);
+        self.edges.push(edge);
     }
 
     /// The index of the node with this id.
@@ -469,18 +484,6 @@ impl Topology {
         self.index
             .get_or_init(|| index::NodeIndex::of(&self.nodes))
             .get(&self.nodes, id)
-    }
-
-    /// [`Topology::node_index`] of each of `ids`, into `found`; faster
-    /// than one by one on a large topology (see [`index::NodeIndex`]).
-    pub(crate) fn node_indices<'a>(
-        &self,
-        ids: impl Iterator<Item = &'a str> + Clone,
-        found: &mut Vec<Option<u32>>,
-    ) {
-        self.index
-            .get_or_init(|| index::NodeIndex::of(&self.nodes))
-            .get_many(&self.nodes, ids, found);
     }
 
     /// Records `id` as node `ix`, unless a node has it already: then its

@@ -18,9 +18,11 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::index::NodeIndex;
+use super::late::{self, LateEnds};
 use super::{EMPTY_LIST, LIST, Sym, Topology};
 use crate::diag::{Diagnostic, Errors, suggest};
-use crate::source::{CompactSpan, Source, Span};
+use crate::source::{Source, Span};
 
 /// Text read from the document. The source is passed in so that a loader
 /// can keep a string as a range of the text instead of a copy (the JSON
@@ -310,25 +312,6 @@ struct PendingEdge {
     span: Span,
 }
 
-/// An edge end whose node is looked up with the others of its batch
-/// ([`Builder::resolve_late`]).
-struct LateEnd {
-    /// The edge, already in [`Topology::edges`] with this end unset.
-    edge: u32,
-    /// `to` rather than `from`.
-    to: bool,
-    /// The id's span; its text too, unless `owned` holds it.
-    span: CompactSpan,
-    /// The id, when it is not the text at its span (an escaped JSON
-    /// string, a quoted YAML one).
-    owned: Option<Box<str>>,
-}
-
-/// How many edge ends wait for a batch lookup: enough that the lookups'
-/// cache misses overlap, few enough that the ids just read are still in
-/// cache (a batch of ends names about 400 KB of a generated estate).
-const LATE_BATCH: usize = 4096;
-
 /// Whether no two of `keys` (the attribute names of one map, sorted
 /// here) are equal: the fast paths' duplicate check, which gives up on a
 /// map the full loaders then report.
@@ -367,15 +350,13 @@ pub struct Builder {
     node_span: Span,
     pending: Vec<PendingEdge>,
     /// Ends of edges read after `nodes`, for the next batch lookup.
-    late: Vec<LateEnd>,
+    ends: LateEnds,
     nodes_read: bool,
     saw_nodes: bool,
     /// Unknown node ids given a "did you mean" so far.
     suggested: usize,
     /// The attribute names of the map being read.
     keys: Vec<KeySeen>,
-    /// The last edge's `from` node, for [`Topology::node_index_hinted`].
-    last_from: u32,
     /// Whether nodes were added without indexing their ids, to be indexed
     /// when the `nodes` map ends ([`Builder::index_nodes`]).
     unindexed: bool,
@@ -419,6 +400,14 @@ pub(super) fn edge_span(text: &str, first: usize, mut end: usize) -> Span {
     start..end.max(start + 1).min(len).max(start)
 }
 
+/// The span of `len` bytes of `text` at `start`, at least one byte long
+/// (an empty string's span shows its closing quote), within the text.
+pub(super) fn span_at(text: &str, start: usize, len: usize) -> Span {
+    let start = start.min(text.len());
+    let end = (start + len.max(1)).min(text.len());
+    start..end.max(start)
+}
+
 /// Most unknown node ids given a "did you mean" per file.
 const MAX_SUGGESTIONS: usize = 20;
 
@@ -431,20 +420,17 @@ impl Builder {
             context: None,
             node_span: 0..0,
             pending: Vec::new(),
-            late: Vec::new(),
+            ends: LateEnds::new(),
             nodes_read: false,
             saw_nodes: false,
             suggested: 0,
             keys: Vec::new(),
-            last_from: u32::MAX,
             unindexed: false,
         }
     }
 
     pub(super) fn span_at(&self, start: usize, len: usize) -> Span {
-        let start = start.min(self.topo.source.text().len());
-        let end = (start + len.max(1)).min(self.topo.source.text().len());
-        start..end.max(start)
+        span_at(self.topo.source.text(), start, len)
     }
 
     pub(super) fn edge_span(&self, first: usize, end: usize) -> Span {
@@ -680,97 +666,41 @@ impl Builder {
     }
 
     /// Adds an edge read after `nodes`, its ends left for the next batch
-    /// lookup. At a million nodes each lookup of an id is two cache misses
-    /// (the table's control bytes, then the bucket); looked up one by one
-    /// between the parser's work, they happen one after the other, while a
-    /// loop of nothing but lookups lets the processor wait for several at
-    /// once.
+    /// lookup ([`super::late`]).
     pub(super) fn add_edge_late(
         &mut self,
-        [from, to]: [(&str, &Span); 2],
+        ends: [(&str, &Span); 2],
         kind: &str,
         attrs: Vec<(Sym, Sym)>,
         span: Span,
     ) {
         let edge = self.topo.edges.len() as u32;
-        let hinted = self.hinted_from(from.0);
         let text = self.topo.source.text();
-        for (to, (id, at)) in [(false, from), (true, to)] {
-            if !to && hinted.is_some() {
-                continue;
-            }
-            // The id is the text at its span when the loader lent it.
-            let lent = text
-                .get(at.clone())
-                .is_some_and(|t| std::ptr::eq(t.as_ptr(), id.as_ptr()) && t.len() == id.len());
-            self.late.push(LateEnd {
-                edge,
-                to,
-                span: at.clone().into(),
-                owned: (!lent).then(|| id.into()),
-            });
-        }
+        let hinted = self.ends.push(&self.topo.nodes, text, edge, ends);
         self.topo
             .add_edge_interned(hinted.unwrap_or(u32::MAX), u32::MAX, kind, attrs, span);
-        if self.late.len() >= LATE_BATCH {
+        if self.ends.len() >= late::BATCH {
             self.resolve_late();
         }
     }
 
-    /// The node an edge's `from` names, when it is the node the last
-    /// hinted `from` named or the one after it: edges are usually grouped
-    /// by caller, and generators list the callers' edges in node order,
-    /// so most `from`s are found by comparing with one id just read
-    /// instead of a batched lookup (at a million nodes, a cache miss each
-    /// in the index and another in the node). `None`: the end waits for
-    /// the lookup. A node id given twice would make the hint's node not
-    /// the first with that id, but that topology is refused anyway.
-    fn hinted_from(&mut self, id: &str) -> Option<u32> {
-        let last = self.last_from;
-        for ix in [last, last.wrapping_add(1)] {
-            if self.topo.nodes.get(ix as usize).is_some_and(|n| n.id == id) {
-                self.last_from = ix;
-                return Some(ix);
-            }
-        }
-        None
-    }
-
-    /// Looks up the ends in [`Builder::late`], then sets them or reports
-    /// each unknown id, in file order.
+    /// Looks up the ends waiting, then sets them or reports each unknown
+    /// id, in file order.
     pub(super) fn resolve_late(&mut self) {
-        let mut late = std::mem::take(&mut self.late);
-        let source = self.topo.source.clone();
-        let text = source.text();
-        fn id<'a>(end: &'a LateEnd, text: &'a str) -> &'a str {
-            match &end.owned {
-                Some(id) => id,
-                None => text.get(end.span.range()).unwrap_or(""),
-            }
+        let topo = &mut self.topo;
+        let index = topo.index.get_or_init(|| NodeIndex::of(&topo.nodes));
+        let mut unknown = Vec::new();
+        let text = topo.source.text();
+        self.ends
+            .resolve((&topo.nodes, index), text, &mut topo.edges, &mut unknown);
+        for (id, span, role) in unknown {
+            self.unknown(&id, span, role);
         }
-        let mut found = Vec::with_capacity(late.len());
-        self.topo
-            .node_indices(late.iter().map(|end| id(end, text)), &mut found);
-        for (end, found) in late.iter().zip(found) {
-            let Some(ix) = found else {
-                let role = if end.to { "to" } else { "from" };
-                self.unknown(id(end, text), end.span.range(), role);
-                continue;
-            };
-            let edge = &mut self.topo.edges[end.edge as usize];
-            if end.to {
-                edge.to = ix;
-            } else {
-                edge.from = ix;
-            }
-        }
-        late.clear();
-        self.late = late;
     }
 
     fn resolve(&mut self, (id, span): (&str, &Span), role: &str) -> Option<u32> {
         let found = if role == "from" {
-            self.topo.node_index_hinted(id, &mut self.last_from)
+            self.topo.node_index_hinted(id, &mut self.ends.last_from)
         } else {
             self.topo.node_index(id)
         };

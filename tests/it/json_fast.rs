@@ -14,11 +14,14 @@ use std::path::Path;
 use proviso::source::Source;
 use proviso::topology::{json, json_fast};
 
-/// Compares the loaders on `text`; whether the fast path took it.
+/// Compares the loaders on `text`; whether the fast path took it. The
+/// fast path is also run with its second reader started at many bytes
+/// ([`split_agrees`]).
 fn same(text: &str) -> bool {
     let src = Source::new("t.json", text);
     let full = json::json_serde(&src);
     let fast = json_fast::load(&src);
+    split_agrees(text);
     match (&fast, &full) {
         (Some(fast), Ok(full)) => assert_eq!(
             fast.canonical(),
@@ -36,6 +39,47 @@ fn same(text: &str) -> bool {
         (a, b) => panic!("one loader failed: {:?} / {:?}\n{text}", a.err(), b.err()),
     }
     fast.is_some()
+}
+
+/// Runs the fast path with its second reader started at each `{` that
+/// follows a `,` (at most 40 of them, spread out) and at 20 other bytes,
+/// and checks that each run gives what one reader alone gives; how many
+/// runs took the second reader's edges.
+fn split_agrees(text: &str) -> usize {
+    let src = Source::new("t.json", text);
+    let alone = json_fast::load_cut(&src, None).0.map(|t| t.canonical());
+    let bytes = text.as_bytes();
+    let mut after_comma = false;
+    let mut starts = Vec::new();
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' | b'\n' | b'\r' | b'\t' => continue,
+            b'{' if after_comma => starts.push(at),
+            _ => {}
+        }
+        after_comma = b == b',';
+    }
+    let step = starts.len().div_ceil(40).max(1);
+    let mut cuts: Vec<usize> = starts.into_iter().step_by(step).collect();
+    cuts.extend((0..20).map(|i| i * 7919 % bytes.len().max(1)));
+    let mut met = 0;
+    for cut in cuts {
+        let (split, used) = json_fast::load_cut(&src, Some(cut));
+        assert_eq!(
+            split.map(|t| t.canonical()),
+            alone,
+            "a second reader at byte {cut} changed the result on:\n{text}"
+        );
+        met += usize::from(used);
+    }
+    MET.with(|m| m.set(m.get() + met));
+    met
+}
+
+thread_local! {
+    /// How many runs of [`split_agrees`] on this test's thread took the
+    /// second reader's edges.
+    static MET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn json_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -129,9 +173,11 @@ fn generated_topologies_take_the_fast_path_and_agree() {
         (2000, false, 3),
         (2000, true, 4),
     ] {
+        let text = generated(n, minified, seed);
+        assert!(same(&text), "the fast path declined a plain topology");
         assert!(
-            same(&generated(n, minified, seed)),
-            "the fast path declined a plain topology"
+            split_agrees(&text) >= 20,
+            "the second reader's edges were seldom taken"
         );
     }
 }
@@ -156,6 +202,10 @@ fn plain_variations_take_the_fast_path_and_agree() {
         r#"{"nodes": {"a": {"kind": "x"}}, "edges": [{"from": "a", "to": "a", "kind": "api", "tags": ["x", "y"], "none": []}]}"#,
         r#"{"nodes": {"a": {"k": 123456789012345}}}"#,
         "{\"nodes\": {\"a\": {\"v\": \"del \u{7f} and \u{202e} in a value\"}}}",
+        // A second reader started at the second edge meets `zz` before
+        // `a`: its attributes are in another order until they are sorted
+        // again in the model's symbols.
+        r#"{"nodes": {"n": {"a": "1"}}, "edges": [{"from": "n", "to": "n", "kind": "api"}, {"from": "n", "to": "n", "kind": "Api", "zz": "v", "a": "w", "t": ["w", "v"]}]}"#,
     ];
     for case in cases {
         assert!(same(case), "the fast path declined:\n{case}");
@@ -268,9 +318,11 @@ fn mutations_of_a_valid_file_agree_or_are_declined() {
             declined += 1;
         }
     }
-    // Both ways are exercised (else the comparison is empty).
+    // Both ways are exercised (else the comparison is empty), and so is
+    // the second reader.
+    let met = MET.with(|m| m.get());
     assert!(
-        took > 100 && declined > 100,
-        "took {took}, declined {declined}"
+        took > 100 && declined > 100 && met > 100,
+        "took {took}, declined {declined}, second reader used {met} times"
     );
 }
