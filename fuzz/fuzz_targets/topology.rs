@@ -9,8 +9,16 @@ fuzz_target!(|data: &[u8]| {
     let Some((&selector, rest)) = data.split_first() else {
         return;
     };
-    let kind = if selector % 2 == 0 { Kind::Yaml } else { Kind::Json };
-    let name = if kind == Kind::Yaml { "fuzz.yaml" } else { "fuzz.json" };
+    let kind = if selector % 2 == 0 {
+        Kind::Yaml
+    } else {
+        Kind::Json
+    };
+    let name = if kind == Kind::Yaml {
+        "fuzz.yaml"
+    } else {
+        "fuzz.json"
+    };
     let text = match load::utf8(name, rest.to_vec()) {
         Ok(text) => text,
         Err(d) => {

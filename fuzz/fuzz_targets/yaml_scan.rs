@@ -7,8 +7,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use proviso::topology::yaml_events::{self, EventSource};
 use proviso::topology::load;
+use proviso::topology::yaml_events::{self, EventSource};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -34,7 +34,11 @@
 //!
 //! Hostile input: the reader keeps no stack (the schema nests four levels
 //! and it reads them in four functions), looks at each byte once, and
-//! allocates only what the model keeps.
+//! allocates only what the model keeps. On a file of a megabyte or more,
+//! a second reader reads the later edges at the same time
+//! ([`super::json_part`]); when its starting guess is wrong, the bytes
+//! after it are read twice at most, and it is stopped as soon as the
+//! first reader passes it.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};

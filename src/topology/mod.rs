@@ -17,8 +17,10 @@
 //!
 //! Loading is in [`load`] (Markdown docs are cut into blocks by
 //! [`markdown`] first; plain YAML takes the fast path in [`yaml_events`],
-//! plain JSON the one in [`json_fast`], each declining to the full loader
-//! on anything else); the model never reads files itself.
+//! plain JSON the one in [`json_fast`] (a large file on two cores, by
+//! [`json_part`]), each declining to the full loader on anything else;
+//! every loader looks edge ends up in batches, by [`late`]); the model
+//! never reads files itself.
 
 pub mod estate;
 mod index;
