@@ -456,15 +456,25 @@ fn in_ci() -> bool {
     set("CI") || set("GITHUB_ACTIONS")
 }
 
-/// The top of the git work tree around the working directory.
+/// The top of the git work tree around the working directory: the
+/// nearest directory, from the working directory up, that holds a git
+/// directory (`.git/HEAD`) or a `.git` file (a worktree's or submodule's
+/// link).
+///
+/// Why not `git rev-parse --show-toplevel`: starting git took 5 to 7 ms
+/// of every run (a tenth of checking a 100k-node estate, half of checking
+/// a small file), for what a few metadata reads find. The answer is the
+/// same in a plain clone, a worktree and a submodule; what it does not
+/// follow is git's own configuration (`GIT_DIR`, `core.worktree`, a
+/// refusal for "dubious ownership"), none of which a pull request can set.
 pub(super) fn git_top() -> Option<PathBuf> {
-    let out = std::process::Command::new("git")
-        .args(["rev-parse", "--show-toplevel"])
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    let top = String::from_utf8(out.stdout).ok()?;
-    (out.status.success() && !top.trim().is_empty()).then(|| PathBuf::from(top.trim()))
+    let cwd = std::fs::canonicalize(std::env::current_dir().ok()?).ok()?;
+    cwd.ancestors()
+        .find(|dir| {
+            let git = dir.join(".git");
+            git.join("HEAD").is_file() || std::fs::symlink_metadata(&git).is_ok_and(|m| m.is_file())
+        })
+        .map(Path::to_path_buf)
 }
 
 impl Run<'_> {

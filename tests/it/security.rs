@@ -289,6 +289,40 @@ fn a_topology_cannot_name_a_file_outside_the_repository() {
     }
 }
 
+/// Without `--root` or proviso.toml, the root is the top of the git work
+/// tree: the nearest directory up from the working directory holding a
+/// git directory. An agreement above the working directory but inside
+/// the work tree is read; one outside it is refused.
+#[test]
+fn the_root_is_the_top_of_the_git_work_tree() {
+    for (key, refused) in [("../a.contract", false), ("../../outside.contract", true)] {
+        let topo = format!("agreement: {key}\n{BYPASS}");
+        let dir = tree(
+            "git-top",
+            &[
+                ("repo/.git/HEAD", "ref: refs/heads/main\n"),
+                ("repo/a.contract", STRICT),
+                ("repo/designs/d.yaml", &topo),
+                ("outside.contract", STRICT),
+            ],
+        );
+        let out = run_in(
+            &dir.join("repo/designs"),
+            &["check", "d.yaml", "--as-of", AS_OF],
+        );
+        let text = outcome(&out);
+        if refused {
+            assert_eq!(code(&out), 2, "{key}: {text}");
+            assert!(
+                text.contains("lies outside the repository root"),
+                "{key}: {text}"
+            );
+        } else {
+            assert_eq!(code(&out), 1, "{key} is read and the bypass found: {text}");
+        }
+    }
+}
+
 #[test]
 fn a_symbolic_link_out_of_the_repository_is_refused() {
     let dir = tree("symlink", &[("outside/secret.contract", "TOKEN hunter2\n")]);
