@@ -1,16 +1,24 @@
-# Shared by the bench scripts (sourced, not run): `measure CMD...` runs a
-# command RUNS times under /usr/bin/time -v, writing its report to
-# $OUT/time.txt, and prints "seconds kilobytes": the median wall time and
-# the median peak RSS of the runs.
+# Shared by the bench scripts (sourced, not run), all writing to $OUT.
+#
+# `time_of CMD...` runs a command once and prints "seconds kilobytes": the
+# wall time to the millisecond (bash's `time`; GNU time's %e has
+# centiseconds, too coarse at 0.1 s) and the peak RSS from GNU time around
+# the same run. `median N...` prints the median of its arguments.
+# `measure CMD...` runs a command RUNS times and prints the median wall
+# time and the median peak RSS.
+time_of() {
+  local TIMEFORMAT=%3R secs
+  secs=$( { time { /usr/bin/time -o "$OUT/rss" -f %M "$@" >/dev/null 2>&1 || true; }; } 2>&1 )
+  echo "$secs $(tail -1 "$OUT/rss")"
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
 measure() {
-  local runs=() rss=()
+  local runs=() rss=() t m
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v "$@" >/dev/null 2>"$OUT/time.txt" || true
-    runs+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$OUT/time.txt")")
-    rss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$OUT/time.txt")")
+    read -r t m < <(time_of "$@")
+    runs+=("$t"); rss+=("$m")
   done
-  local t m
-  t=$(printf '%s\n' "${runs[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  m=$(printf '%s\n' "${rss[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  echo "$t $m"
+  echo "$(median "${runs[@]}") $(median "${rss[@]}")"
 }

@@ -64,16 +64,8 @@ define gateways as nodes where kind = gateway
 clause R1: api access from callers to models must route via gateways
 CONTRACT
 
-# One run: "seconds kilobytes", the wall time to the millisecond (bash's
-# `time`; GNU time's %e has centiseconds, too coarse at 0.1 s) and the
-# peak RSS from GNU time around the same run.
-time_of() {
-  local TIMEFORMAT=%3R secs
-  secs=$( { time { /usr/bin/time -o "$OUT/rss" -f %M "$@" >/dev/null 2>&1 || true; }; } 2>&1 )
-  echo "$secs $(tail -1 "$OUT/rss")"
-}
-# The median of a list of numbers.
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # Both must find the same offending models (the bypass edges'), or the
 # timing compares different work.

@@ -2,8 +2,9 @@
 # End-to-end benchmark: generates topologies at 1k, 10k, 100k and 1M nodes
 # (YAML and JSON, seed 7, no bypass), then times `proviso check` with
 # `--load-only` and with every clause of fixtures/bench/agreement.contract,
-# under /usr/bin/time -v (wall time and peak RSS). Each measurement is the
-# median of RUNS runs (default 3). Writes the table to docs/performance.md
+# (wall time to the millisecond, peak RSS; bench/lib.sh). Each measurement
+# is the median of RUNS runs (default 3), and the growth of the full
+# check's time from 100k to 1M nodes is given under the table. Writes the table to docs/performance.md
 # between the BEGIN/END markers, with the machine's load average at the
 # start and the end. The machine is shared: when either 1-minute load
 # average is above MAX_LOAD (default 1.5), the table is only written to
@@ -34,6 +35,7 @@ GEN=target/release/examples/gen-topology
 source bench/lib.sh
 
 rows=()
+declare -A full
 for n in $SIZES; do
   for fmt in yaml json; do
     if [ "$fmt" = yaml ] && [ "$SKIP_YAML_ABOVE" -gt 0 ] && [ "$n" -gt "$SKIP_YAML_ABOVE" ]; then
@@ -46,8 +48,9 @@ for n in $SIZES; do
     size=$(du -m "$file" | cut -f1)
     read -r lt lm < <(measure "$BIN" check "$file" --agreement "$AGREEMENT" --as-of "$AS_OF" --load-only)
     read -r ct cm < <(measure "$BIN" check "$file" --agreement "$AGREEMENT" --as-of "$AS_OF")
-    clauses=$(awk -v a="$ct" -v b="$lt" 'BEGIN {printf "%.2f", a - b}')
+    clauses=$(awk -v a="$ct" -v b="$lt" 'BEGIN {printf "%.3f", a - b}')
     rows+=("| $n | $((3 * n)) | $fmt | $size MB | $lt s | $ct s | $clauses s | $((cm / 1024)) MB |")
+    full["$n-$fmt"]=$ct
     echo "${rows[-1]}" >&2
   done
 done
@@ -66,6 +69,13 @@ noisy=$(awk -v a="${load_start%% *}" -v b="${load%% *}" -v m="$MAX_LOAD" 'BEGIN 
   echo "| nodes | edges | format | file | load only | load + check | check | peak RSS |"
   echo "|------:|------:|:------:|-----:|----------:|-------------:|------:|---------:|"
   printf '%s\n' "${rows[@]}"
+  for fmt in json yaml; do
+    a=${full["100000-$fmt"]:-}; b=${full["1000000-$fmt"]:-}
+    if [ -n "$a" ] && [ -n "$b" ]; then
+      echo
+      echo "Growth of the full check from 100k to 1M nodes, $fmt: $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.1f", b / a}')x ($a s to $b s)."
+    fi
+  done
   echo "<!-- END bench/run.sh -->"
 } > "$OUT/table.md"
 
