@@ -95,11 +95,15 @@ fn read(source: &SourceRef, second: Second) -> (Option<Topology>, bool) {
         let mut reader = Reader::new(text, 0, &known, &stop, second);
         if !matches!(second, Second::Alone) {
             let (known, stop) = (&known, &stop);
-            let later = scope.spawn(move || {
+            let later = std::thread::Builder::new().spawn_scoped(scope, move || {
                 let k = known.wait();
                 Reader::new(text, k.cut?, known, stop, second).rest_of_edges(k)
             });
-            reader.later = Some(Box::new(move || later.join().ok().flatten()));
+            match later {
+                Ok(later) => reader.later = Some(Box::new(move || later.join().ok().flatten())),
+                // No thread to be had (a process limit): one reader does it all.
+                Err(_) => reader.second = Second::Alone,
+            }
         }
         let read = reader.top(&mut builder);
         // Whether or not the first reader met the second, it is done, and
